@@ -9,8 +9,11 @@ class CompareParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     seed: int = 7
-    alpha: float = Field(0.05, gt=0.0, lt=1.0)
-    convergence_min_share: float = Field(0.4, ge=0.0, le=1.0)
+    alpha: float = Field(0.05, gt=0.0, lt=1.0, description="BH false-discovery rate for divergences")
+    n_permutations: int = Field(9999, ge=99, le=200000)
+    residual_threshold: float = Field(1.96, gt=0.0)
+    convergence_min_share: float = Field(0.5, ge=0.0, le=1.0)
+    ci_level: float = Field(0.95, gt=0.5, lt=1.0)
 
 
 class FigureParams(BaseModel):
@@ -24,3 +27,7 @@ class ReportParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     quotes_per_theme: int = Field(3, ge=1, le=10)
+    quote_max_chars: int = Field(400, ge=80, le=2000)
+    quote_seed: int = 11
+    synthetic_data: bool = False
+    title: str = "Testimony analysis"

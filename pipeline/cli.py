@@ -1,0 +1,132 @@
+"""`testimony` command: run the whole pipeline, one stage, validate a corpus, measure agreement."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pipeline.corpus import validate_corpus
+from pipeline.errors import PipelineError
+from pipeline.logs import setup_logging
+from pipeline.params import load_params
+from pipeline.stages import STAGES
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Testimony analysis pipeline: redact, code, model topics, compare countries.")
+log = logging.getLogger("pipeline")
+
+ParamsOption = Annotated[Path | None, typer.Option("--params", help="params.yaml to use")]
+
+
+def _params_path(params: Path | None) -> Path | None:
+    if params is not None:
+        return params
+    default = Path("params.yaml")
+    return default if default.exists() else None
+
+
+def _fail(exc: Exception) -> None:
+    typer.echo(f"error: {exc}", err=True)
+    raise typer.Exit(1)
+
+
+def _run_stage(name: str, params, out: Path, corpus: Path) -> dict:
+    module = importlib.import_module(f"pipeline.stages.{name}")
+    return module.run(params, out, corpus)
+
+
+@app.command()
+def run(corpus: Annotated[Path, typer.Option(help="corpus folder (metadata.csv + transcripts/)")],
+        out: Annotated[Path, typer.Option(help="output folder")],
+        params: ParamsOption = None,
+        skip_evaluate: Annotated[bool, typer.Option(help="do not run the evaluate stage")] = False,
+        verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+    """Run every stage in-process (the same functions as `dvc repro`)."""
+    setup_logging(verbose)
+    try:
+        loaded = load_params(_params_path(params))
+        summaries: dict[str, dict] = {}
+        for name in STAGES:
+            if name == "evaluate" and skip_evaluate:
+                continue
+            started = time.perf_counter()
+            summaries[name] = _run_stage(name, loaded, out, corpus) or {}
+            log.info("stage %s done in %.1f s", name, time.perf_counter() - started)
+    except PipelineError as exc:
+        _fail(exc)
+    typer.echo("Summary")
+    redact = summaries.get("redact", {})
+    for key in ("participants processed", "participants excluded (consent withdrawn)"):
+        if key in redact:
+            typer.echo(f"  {key}: {redact[key]}")
+    for name, summary in summaries.items():
+        for key, value in summary.items():
+            if key.startswith("participants"):
+                continue
+            typer.echo(f"  [{name}] {key}: {value}")
+
+
+@app.command()
+def stage(name: Annotated[str, typer.Argument(help=f"one of: {', '.join(STAGES)}")],
+          corpus: Annotated[Path | None, typer.Option(help="corpus folder")] = None,
+          out: Annotated[Path, typer.Option(help="output folder")] = Path("outputs"),
+          params: ParamsOption = None,
+          verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+    """Run one stage."""
+    setup_logging(verbose)
+    if name not in STAGES:
+        _fail(PipelineError(f"unknown stage {name!r}; use one of: {', '.join(STAGES)}"))
+    try:
+        loaded = load_params(_params_path(params))
+        summary = _run_stage(name, loaded, out, corpus or Path(loaded.corpus.path))
+    except PipelineError as exc:
+        _fail(exc)
+    for key, value in (summary or {}).items():
+        typer.echo(f"  {key}: {value}")
+
+
+@app.command()
+def validate(corpus: Annotated[Path, typer.Option(help="corpus folder")],
+             params: ParamsOption = None) -> None:
+    """Check a corpus and print every problem found (exit 1 if any)."""
+    setup_logging(False)
+    try:
+        loaded = load_params(_params_path(params))
+    except PipelineError as exc:
+        _fail(exc)
+    problems = validate_corpus(corpus, loaded.corpus)
+    if problems:
+        typer.echo(f"{len(problems)} problem(s) found in {corpus}:", err=True)
+        for problem in problems:
+            typer.echo(f"  {problem}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{corpus}: no problems found")
+
+
+@app.command()
+def agree(gold: Annotated[Path, typer.Option(help="human codes: themes.csv format "
+                                                  "(participant_id,code,present,valence)")],
+          out: Annotated[Path, typer.Option(help="output folder of a run")] = Path("outputs"),
+          segments: Annotated[Path | None, typer.Option(help="optional segment-level human "
+                                                             "codings CSV")] = None) -> None:
+    """Agreement between the automatic codes of a run and human codes."""
+    setup_logging(False)
+    from pipeline.coding.agreement import agree as agree_fn
+
+    try:
+        result = agree_fn(gold, out, segments)
+    except PipelineError as exc:
+        _fail(exc)
+    json.dump(result, sys.stdout, indent=2, ensure_ascii=False)
+    typer.echo("")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,1 @@
+"""Report, quote bank and REFI-QDA export."""

@@ -1,0 +1,63 @@
+"""A quote bank: short redacted passages per theme and country, chosen deterministically and
+spread over participants (at most one quote per participant per theme)."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+
+QUOTE_COLUMNS = ["code", "country", "participant_id", "segment_id", "quote"]
+
+
+def _stable_rank(seed: int, key: str) -> str:
+    return hashlib.sha256(f"{seed}:{key}".encode()).hexdigest()
+
+
+def excerpt(text: str, start: int, end: int, max_chars: int) -> str:
+    """A window of `text` around [start, end), cut at word boundaries, with ellipses."""
+    text = " ".join(text.split("\n"))
+    if len(text) <= max_chars:
+        return text.strip()
+    centre = (max(start, 0) + min(max(end, start), len(text))) // 2
+    left = max(0, centre - max_chars // 2)
+    right = min(len(text), left + max_chars)
+    left = max(0, right - max_chars)
+    if left > 0:
+        space = text.find(" ", left)
+        left = space + 1 if 0 <= space < centre else left
+    if right < len(text):
+        space = text.rfind(" ", centre, right)
+        right = space if space > centre else right
+    return ("…" if left > 0 else "") + text[left:right].strip() + ("…" if right < len(text) else "")
+
+
+def quote_bank(codings: pd.DataFrame, segments: pd.DataFrame, per_theme: int, max_chars: int,
+               seed: int) -> pd.DataFrame:
+    """Up to `per_theme` quotes for each (code, country), each from a different participant."""
+    if codings.empty:
+        return pd.DataFrame(columns=QUOTE_COLUMNS)
+    seg = segments.set_index("segment_id")
+    merged = codings.merge(segments[["segment_id", "country", "start", "text"]].rename(
+        columns={"start": "segment_start"}), on="segment_id", how="inner")
+    if "negated" in merged.columns:
+        merged = merged[~merged["negated"].fillna(False).astype(bool)]
+    rows = []
+    for (code, country), group in merged.groupby(["code", "country"], sort=True):
+        group = group.assign(rank=[_stable_rank(seed, f"{code}:{s}:{i}") for i, s in
+                                   enumerate(group["segment_id"])])
+        group = group.sort_values(["rank"])
+        used: set[str] = set()
+        for row in group.itertuples():
+            if row.participant_id in used:
+                continue
+            used.add(row.participant_id)
+            start = int(row.start) - int(row.segment_start)
+            end = int(row.end) - int(row.segment_start)
+            text = seg.loc[row.segment_id, "text"]
+            rows.append({"code": code, "country": country, "participant_id": row.participant_id,
+                         "segment_id": row.segment_id,
+                         "quote": excerpt(text, start, end, max_chars)})
+            if len(used) >= per_theme:
+                break
+    return pd.DataFrame(rows, columns=QUOTE_COLUMNS)

@@ -1,0 +1,66 @@
+"""compare stage: prevalence by country/profile/language, divergences, convergences."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline import compare
+from pipeline.codebook_info import code_families
+from pipeline.io import atomic_dir
+from pipeline.params import Params
+from pipeline.paths import OutputPaths
+from pipeline.stages.common import stage_main
+
+
+def run(params: Params, out_dir: Path, corpus_dir: Path) -> dict:
+    paths = OutputPaths(Path(out_dir))
+    settings = params.compare
+    alpha_ci = 1 - settings.ci_level
+    participants = pd.read_csv(paths.participants, dtype={"participant_id": str})
+    codes = pd.read_csv(paths.participant_codes, dtype={"participant_id": str, "valence": str})
+    codes = codes[codes["participant_id"].isin(participants["participant_id"])]
+    families = code_families(Path(params.coding.codebook))
+    order = list(families) or sorted(codes["code"].unique())
+
+    by_country = compare.prevalence_by(codes, participants, "country", order, alpha_ci)
+    tables = {
+        "prevalence_by_country.csv": by_country,
+        "prevalence_by_profile.csv": compare.prevalence_by(codes, participants, "profile",
+                                                           order, alpha_ci),
+        "prevalence_by_language.csv": compare.prevalence_by(codes, participants, "language",
+                                                            order, alpha_ci),
+        "divergences.csv": compare.divergences(
+            codes, participants, alpha=settings.alpha, n_permutations=settings.n_permutations,
+            residual_threshold=settings.residual_threshold, seed=settings.seed,
+            families=families, code_order=order),
+        "convergences.csv": compare.convergences(by_country,
+                                                 min_share=settings.convergence_min_share,
+                                                 families=families),
+        "cooccurrence.csv": compare.cooccurrence(codes, participants),
+        "care_valence_by_country.csv": compare.care_valence(codes, participants),
+        "sample_composition.csv": compare.sample_composition(participants),
+    }
+    if paths.doc_topics.exists():
+        doc_topics = pd.read_parquet(paths.doc_topics)
+        tables["topic_prevalence_by_country.csv"] = compare.topic_prevalence(
+            doc_topics, participants, alpha_ci)
+    with atomic_dir(paths.tables) as tmp:
+        for name, frame in tables.items():
+            frame.to_csv(tmp / name, index=False, lineterminator="\n")
+    divergent = tables["divergences.csv"]
+    convergent = tables["convergences.csv"]
+    return {
+        "tables": str(paths.tables),
+        "divergent codes": ", ".join(divergent.loc[divergent["divergent"], "code"]) or "none",
+        "convergent codes": ", ".join(convergent.loc[convergent["convergent"], "code"]) or "none",
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    return stage_main("compare", run, argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,63 @@
+"""evaluate stage: quality of redaction and coding against a corpus's gold/ annotations.
+
+The only stage after `redact` that reads the corpus folder, and only its gold/ annotations;
+it writes figures (rates, counts), never text.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.io import write_json
+from pipeline.params import Params
+from pipeline.paths import OutputPaths
+from pipeline.stages.common import stage_main
+
+log = logging.getLogger(__name__)
+
+
+def run(params: Params, out_dir: Path, corpus_dir: Path) -> dict:
+    paths = OutputPaths(Path(out_dir))
+    gold_dir = Path(params.evaluate.gold_dir) if params.evaluate.gold_dir else Path(corpus_dir) / "gold"
+    participants = pd.read_csv(paths.participants, dtype=str)
+    ids = sorted(participants["participant_id"])
+    redaction_path = paths.metrics / "redaction.json"
+    coding_path = paths.metrics / "coding.json"
+    if not gold_dir.is_dir():
+        note = {"available": False, "reason": "the corpus has no gold/ folder"}
+        write_json(redaction_path, note)
+        write_json(coding_path, note)
+        return {"evaluation": "skipped (no gold annotations)"}
+
+    from pipeline.coding.agreement import evaluate_coding
+    from pipeline.redaction.evaluate import evaluate_redaction
+
+    summary: dict = {}
+    if (gold_dir / "pii.jsonl").exists():
+        redaction = evaluate_redaction(gold_dir, paths.redacted_transcripts, ids)
+        write_json(redaction_path, redaction)
+        summary["redaction metrics"] = str(redaction_path)
+    else:
+        write_json(redaction_path, {"available": False, "reason": "no gold/pii.jsonl"})
+    themes = gold_dir / "themes.csv"
+    if themes.exists():
+        codes = pd.read_csv(paths.participant_codes, dtype={"valence": str})
+        segment_gold = gold_dir / "segments.csv"
+        coding = evaluate_coding(themes, codes, participants,
+                                 segment_gold if segment_gold.exists() else None)
+        write_json(coding_path, coding)
+        summary["coding metrics"] = str(coding_path)
+    else:
+        write_json(coding_path, {"available": False, "reason": "no gold/themes.csv"})
+    return summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    return stage_main("evaluate", run, argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,111 @@
+"""report stage: report.md, self-contained report.html, quotes.csv, project.qdpx."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from pipeline.codebook_info import code_labels
+from pipeline.io import atomic_dir
+from pipeline.params import Params
+from pipeline.paths import OutputPaths
+from pipeline.report.build import file_hash, package_versions, render_html, render_markdown
+from pipeline.report.qdpx import build_project, write_qdpx
+from pipeline.report.quotes import quote_bank
+from pipeline.stages.common import stage_main
+from pipeline.stages.figures import entity_counts
+
+
+def _bool_column(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    frame[column] = frame[column].astype(str).str.lower() == "true"
+    return frame
+
+
+def _codebook_codes(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    codes = []
+    for code in data.get("codes") or []:
+        label = code.get("label")
+        codes.append({"id": str(code["id"]), "family": str(code.get("family", "")),
+                      "label": label.get("en") if isinstance(label, dict) else label,
+                      "definition": code.get("definition")})
+    return codes
+
+
+def _emergent_table(paths: OutputPaths) -> pd.DataFrame | None:
+    info_path = paths.topics / "topic_info.csv"
+    overlap_path = paths.topics / "topic_code_overlap.csv"
+    if not info_path.exists():
+        return None
+    info = pd.read_csv(info_path)
+    emergent_ids: set[int] = set()
+    if overlap_path.exists():
+        overlap = pd.read_csv(overlap_path)
+        flag = next((c for c in overlap.columns if "emergent" in c), None)
+        if flag:
+            emergent_ids = set(overlap.loc[overlap[flag].astype(str).str.lower() == "true",
+                                           "topic"].astype(int))
+    columns = [c for c in ("topic", "label", "size", "top_words") if c in info.columns]
+    table = info[info["topic"].isin(emergent_ids)][columns] if emergent_ids else info.iloc[0:0][columns]
+    return table.reset_index(drop=True)
+
+
+def run(params: Params, out_dir: Path, corpus_dir: Path) -> dict:
+    paths = OutputPaths(Path(out_dir))
+    settings = params.report
+    codebook = Path(params.coding.codebook)
+    participants = pd.read_csv(paths.participants, dtype={"participant_id": str})
+    segments = pd.read_parquet(paths.segments)
+    codings = pd.read_parquet(paths.codings)
+    if "negated" in codings.columns:
+        codings = codings[~codings["negated"].fillna(False).astype(bool)]
+    quotes = quote_bank(codings, segments, settings.quotes_per_theme, settings.quote_max_chars,
+                        settings.quote_seed)
+    summary = json.loads(paths.redaction_summary.read_text(encoding="utf-8"))
+    counts = entity_counts(summary)
+    redaction_text = (f"{sum(counts.values())} personal-data items were replaced: "
+                      + ", ".join(f"{k} {v}" for k, v in sorted(counts.items(),
+                                                               key=lambda kv: -kv[1])) + "."
+                      if counts else "No redaction counts available.")
+    care = pd.read_csv(paths.tables / "care_valence_by_country.csv")
+    context = {
+        "labels": code_labels(codebook),
+        "prevalence": pd.read_csv(paths.tables / "prevalence_by_country.csv"),
+        "divergences": _bool_column(pd.read_csv(paths.tables / "divergences.csv",
+                                                keep_default_na=False), "divergent"),
+        "convergences": _bool_column(pd.read_csv(paths.tables / "convergences.csv",
+                                                 keep_default_na=False), "convergent"),
+        "composition": pd.read_csv(paths.tables / "sample_composition.csv"),
+        "care": care, "quotes": quotes, "quotes_per_theme": settings.quotes_per_theme,
+        "emergent": _emergent_table(paths), "redaction_text": redaction_text,
+        "n_withdrawn": summary.get("participants_excluded_withdrawn", 0),
+        "params": params.model_dump(mode="json"), "versions": package_versions(),
+        "codebook_path": str(codebook), "codebook_hash": file_hash(codebook),
+        "synthetic": settings.synthetic_data,
+    }
+    text = render_markdown(context)
+    transcripts = {p.stem: p.read_text(encoding="utf-8")
+                   for p in sorted(paths.redacted_transcripts.glob("*.txt"))}
+    project_xml, sources = build_project(settings.title, transcripts, participants, codings,
+                                         _codebook_codes(codebook))
+    with atomic_dir(paths.report) as tmp:
+        (tmp / "report.md").write_text(text, encoding="utf-8")
+        (tmp / "report.html").write_text(render_html(text, paths.figures), encoding="utf-8")
+        quotes.to_csv(tmp / "quotes.csv", index=False, lineterminator="\n")
+        write_qdpx(tmp / "project.qdpx", project_xml, sources)
+    return {"report": str(paths.report / "report.html"),
+            "quote bank": f"{len(quotes)} quotes in {paths.report / 'quotes.csv'}",
+            "REFI-QDA project": str(paths.report / "project.qdpx")}
+
+
+def main(argv: list[str] | None = None) -> int:
+    return stage_main("report", run, argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

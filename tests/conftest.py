@@ -1,0 +1,69 @@
+"""Shared fixtures: small corpora written on the fly, the params model, the repo root."""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "corpora" / "demo"
+
+HEADER = ["participant_id", "country", "language", "profile", "exploitation", "organization",
+          "consent", "interview_year"]
+
+
+def row(pid: str, country: str = "PE", language: str = "es", profile: str = "adult_woman",
+        exploitation: str = "labour", consent: str = "granted", year: str = "2014") -> dict:
+    return {"participant_id": pid, "country": country, "language": language, "profile": profile,
+            "exploitation": exploitation, "organization": f"ORG-{country}", "consent": consent,
+            "interview_year": year}
+
+
+def write_corpus(root: Path, rows: list[dict], files: dict[str, str | bytes],
+                 header: list[str] | None = None) -> Path:
+    """A corpus folder with metadata.csv and transcripts/<name> for each file given."""
+    (root / "transcripts").mkdir(parents=True, exist_ok=True)
+    with open(root / "metadata.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header or HEADER, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    for name, content in files.items():
+        path = root / "transcripts" / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+SPANISH = ("ENTREVISTADORA: Buenos días, gracias por venir.\n"
+           "PARTICIPANTE: Gracias a usted. Yo trabajaba en un restaurante.\n"
+           "Nadie me explicó nada de los papeles.\n\n"
+           "ENTREVISTADORA: ¿Y la fiscalía?\n"
+           "PARTICIPANTE: No confío en la justicia.\n")
+ENGLISH = ("INTERVIEWER: Thank you for coming.\n"
+           "PARTICIPANT: I worked on a farm for two years.\n"
+           "INTERVIEWER: Did anyone help you?\n"
+           "PARTICIPANT: The foundation helped me a lot.\n")
+
+
+@pytest.fixture
+def corpus_params():
+    from pipeline.params import CorpusParams
+
+    return CorpusParams()
+
+
+@pytest.fixture
+def good_corpus(tmp_path: Path) -> Path:
+    return write_corpus(tmp_path / "corpus",
+                        [row("PE-01"), row("CO-02", country="CO", language="en")],
+                        {"PE-01.txt": SPANISH, "CO-02.txt": ENGLISH})
