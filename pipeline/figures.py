@@ -196,7 +196,7 @@ def cooccurrence_heatmap(cooc: pd.DataFrame, families: dict[str, str],
                          labels: dict[str, str]) -> Figure:
     codes = _ordered_codes(sorted(cooc["code_a"].unique()), families)
     grid = cooc.pivot(index="code_a", columns="code_b", values="jaccard").reindex(
-        index=codes, columns=codes).to_numpy(dtype=float)
+        index=codes, columns=codes).to_numpy(dtype=float, copy=True)
     np.fill_diagonal(grid, np.nan)
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(0.32 * len(codes) + 4, 0.32 * len(codes) + 2))
