@@ -1,0 +1,173 @@
+"""End to end: `testimony run` on the demo corpus into a temp dir, then the output contract,
+privacy (no withdrawn participant, no gold personal data anywhere), and determinism."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import unicodedata
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from tests.conftest import DEMO, ROOT
+
+pytestmark = pytest.mark.slow
+
+CONTRACT = [
+    "redacted/segments.parquet", "redacted/participants.csv", "redacted/redaction_summary.json",
+    "coding/codings.parquet", "coding/participant_codes.csv", "coding/codebook.qdc",
+    "coding/codebook.md",
+    "topics/topic_info.csv", "topics/doc_topics.parquet", "topics/topics_by_country.csv",
+    "topics/topic_code_overlap.csv",
+    "tables/prevalence_by_country.csv", "tables/convergences.csv", "tables/divergences.csv",
+    "tables/prevalence_by_profile.csv", "tables/prevalence_by_language.csv",
+    "tables/cooccurrence.csv",
+    "figures/figures.md", "report/report.md", "report/report.html", "report/quotes.csv",
+    "report/project.qdpx", "metrics/redaction.json", "metrics/coding.json",
+    "metrics/topics.json",
+]
+
+
+def fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+@pytest.fixture(scope="session")
+def e2e_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("e2e") / "outputs"
+    private = tmp_path_factory.mktemp("private")
+    params = tmp_path_factory.mktemp("params") / "params.yaml"
+    text = (ROOT / "params.yaml").read_text(encoding="utf-8")
+    text = text.replace("review_dir: private/review", f"review_dir: {private}/review")
+    params.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(app, ["run", "--corpus", str(DEMO), "--out", str(out),
+                                      "--params", str(params)])
+    assert result.exit_code == 0, result.output
+    return out, result.output, private
+
+
+def test_output_contract(e2e_run):
+    out, output, _ = e2e_run
+    for name in CONTRACT:
+        assert (out / name).exists(), name
+    metadata = pd.read_csv(DEMO / "metadata.csv")
+    included = sorted(metadata.loc[metadata["consent"] == "granted", "participant_id"])
+    transcripts = sorted(p.stem for p in (out / "redacted" / "transcripts").glob("*.txt"))
+    assert transcripts == included
+    codes = pd.read_csv(out / "coding" / "participant_codes.csv")
+    assert list(codes.columns) == ["participant_id", "code", "present", "count", "valence"]
+    assert codes.groupby("participant_id").size().nunique() == 1
+    assert len(codes) == len(included) * codes["code"].nunique()
+    prevalence = pd.read_csv(out / "tables" / "prevalence_by_country.csv")
+    assert list(prevalence.columns) == ["country", "code", "n_participants", "n_present",
+                                        "prevalence", "ci_low", "ci_high"]
+    assert set(prevalence["country"]) == {"AR", "CO", "EC", "MX", "PE"}
+    for figure in ("theme_country_heatmap", "divergences", "convergences", "care_valence",
+                   "cooccurrence", "topic_country_heatmap", "sample_composition",
+                   "redaction_summary"):
+        for fmt in ("png", "svg", "pdf"):
+            assert (out / "figures" / f"{figure}.{fmt}").stat().st_size > 0
+    assert "participants processed: 67" in output
+    assert "participants excluded (consent withdrawn): 2" in output
+
+
+def test_redacted_transcripts_keep_labels_and_turns(e2e_run):
+    out, _, _ = e2e_run
+    segments = pd.read_parquet(out / "redacted" / "segments.parquet")
+    for pid, group in segments.groupby("participant_id"):
+        text = (out / "redacted" / "transcripts" / f"{pid}.txt").read_text(encoding="utf-8")
+        for row in group.itertuples():
+            assert text[row.start:row.end] == row.text
+            assert text[: row.start].rstrip().endswith(f"{row.label}:")
+
+
+def test_withdrawn_participants_in_no_output(e2e_run):
+    out, output, _ = e2e_run
+    withdrawn = ["AR-E14", "MX-E15"]
+    for path in out.rglob("*"):
+        if path.is_dir():
+            continue
+        data = path.read_bytes()
+        if path.suffix == ".qdpx":
+            with zipfile.ZipFile(path) as archive:
+                data = b"".join(archive.read(n) for n in archive.namelist())
+        for pid in withdrawn:
+            assert pid.encode() not in data, (path, pid)
+    assert not any(pid in output for pid in withdrawn)
+
+
+def test_no_direct_identifier_of_gold_in_text_outputs(e2e_run):
+    """Every direct identifier in the gold is gone from every text output (a few known
+    misses are allowed only as the leakage rate measured by evaluate)."""
+    out, output, _ = e2e_run
+    gold = [json.loads(line) for line in (DEMO / "gold" / "pii.jsonl").read_text(
+        encoding="utf-8").splitlines() if line.strip()]
+    direct = {r["text"] for r in gold if r["identifier"] == "direct" and len(r["text"]) >= 6
+              and r["participant_id"] not in ("AR-E14", "MX-E15")}
+    texts = [output]
+    for path in list((out / "report").glob("*.md")) + list((out / "report").glob("*.csv")) \
+            + list((out / "topics").glob("*.csv")) + list((out / "figures").glob("*.md")):
+        texts.append(path.read_text(encoding="utf-8"))
+    blob = fold("\n".join(texts))
+    leaked = [d for d in direct if fold(d) in blob]
+    assert len(leaked) <= max(1, len(direct) // 100), len(leaked)
+
+
+def test_metrics_written(e2e_run):
+    out, _, _ = e2e_run
+    redaction = json.loads((out / "metrics" / "redaction.json").read_text())
+    coding = json.loads((out / "metrics" / "coding.json").read_text())
+    assert redaction and coding
+    summary = json.loads((out / "redacted" / "redaction_summary.json").read_text())
+    assert summary["participants_excluded_withdrawn"] == 2
+
+
+def test_report_recovers_the_regional_contrasts(e2e_run):
+    out, _, _ = e2e_run
+    divergences = pd.read_csv(out / "tables" / "divergences.csv",
+                              keep_default_na=False).set_index("code")
+    convergences = pd.read_csv(out / "tables" / "convergences.csv").set_index("code")
+    assert "MX" in divergences.loc["CORRUPTION", "countries_above"]
+    assert bool(convergences.loc["DISTRUST_JUSTICE", "convergent"])
+    assert bool(convergences.loc["CARE_PSYCH", "convergent"])
+
+
+def test_run_is_deterministic(e2e_run, tmp_path):
+    """A second run of the cheap stages on the same redacted inputs gives identical files."""
+    from pipeline.params import load_params
+    from pipeline.stages import compare, figures, report
+
+    out, _, _ = e2e_run
+    params = load_params(ROOT / "params.yaml")
+    before = {p: hashlib.sha256(p.read_bytes()).hexdigest()
+              for p in sorted((out / "tables").glob("*.csv"))
+              + [out / "report" / "report.md", out / "report" / "project.qdpx"]}
+    for stage in (compare, figures, report):
+        stage.run(params, out, DEMO)
+    after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in before}
+    assert before == after
+
+
+def test_notebooks_execute(e2e_run, tmp_path):
+    import jupytext
+    import nbformat
+    from nbclient import NotebookClient
+
+    out, _, _ = e2e_run
+    notebooks = sorted((ROOT / "notebooks").glob("*.py"))
+    assert len(notebooks) == 3
+    for path in notebooks:
+        notebook = jupytext.read(path)
+        client = NotebookClient(notebook, timeout=300, kernel_name="python3",
+                                resources={"metadata": {"path": str(tmp_path)}})
+        import os
+
+        os.environ["TESTIMONY_OUTPUTS"] = str(out)
+        client.execute()
+        nbformat.validate(notebook)
