@@ -31,13 +31,16 @@ class TopicParams(BaseModel):
     seed: int = 42
     min_topic_size: int = Field(8, ge=2)
     # unit of analysis: one participant turn, or chunks of `chunk_turns` consecutive turns
-    unit: Literal["turn", "chunk"] = "turn"
-    chunk_turns: int = Field(3, ge=1)
+    unit: Literal["turn", "chunk"] = "chunk"
+    chunk_turns: int = Field(2, ge=1)
     min_words: int = Field(6, ge=1)          # shorter units ("Yes.", "Sí, claro.") are left out
     embedding: EmbeddingChoice = Field(default_factory=EmbeddingChoice)
+    # a corpus in several languages: one model per language, or one joint model
+    mixed_strategy: Literal["per_language", "joint"] = "per_language"
     svd_components: int = Field(100, ge=2)   # tfidf backend
     umap_neighbors: int = Field(15, ge=2)
     umap_components: int = Field(5, ge=2)
+    cluster_selection: Literal["eom", "leaf"] = "leaf"    # HDBSCAN cluster_selection_method
     hdbscan_min_samples: int | None = Field(None, ge=1)   # null: same as min_topic_size
     nr_topics: int | Literal["auto"] | None = None        # merge topics after fitting
     reduce_outliers: bool = True

@@ -20,3 +20,5 @@ class RedactionParams(BaseModel):
     known_identifiers_file: str | None = None
     review_dir: str | None = "private/review"
     gate_min_score: float = Field(0.85, ge=0.0, le=1.0)
+    builtin_allow_list: bool = True  # countries, nationalities, institutions, trap words
+    propagate_names: bool = True  # redact every other mention of a name found once

@@ -1,0 +1,79 @@
+"""Leakage gate: after redaction, re-scan the redacted text; any hit stops the stage.
+
+Messages name the participant and the entity type, never the string that leaked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+
+from pipeline.errors import LeakageError
+from pipeline.redaction import lexicon
+from pipeline.redaction.analyzer import DIRECT_TYPES, Span
+from pipeline.redaction.textutil import find_folded, fold
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_DIGIT_RUNS = re.compile(r"\+?\d[\d\s().\-/]*\d")
+
+
+def _digits(s: str) -> str:
+    return re.sub(r"\D", "", s)
+
+
+@lru_cache(maxsize=1)
+def _rescan_recognizers():
+    from pipeline.redaction.recognizers import handle_recognizer, id_recognizer
+    return [id_recognizer("es"), handle_recognizer("es")]
+
+
+def survives(redacted: str, value: str, folded_redacted: str | None = None) -> bool:
+    """Whether `value` still occurs in `redacted` (case-, accent-, spacing-insensitive)."""
+    value = value.strip()
+    if not value:
+        return False
+    digits = _digits(value)
+    if len(digits) >= 5 and len(digits) >= 0.6 * len(re.sub(r"\W", "", value)):
+        return any(digits in _digits(m.group(0)) for m in _DIGIT_RUNS.finditer(redacted))
+    folded = fold(value).strip()
+    if " " not in folded and folded in lexicon.common_words():
+        # a word that is also a name ("Rosa"): only its capitalised form counts
+        return re.search(rf"(?<!\w){re.escape(value)}(?!\w)", redacted) is not None
+    return bool(find_folded(folded_redacted if folded_redacted is not None else fold(redacted),
+                            folded))
+
+
+def check_transcript(participant_id: str, original_turns: list[str], redacted_turns: list[str],
+                     spans: list[list[Span]], known: list[tuple[str, str]],
+                     min_score: float) -> None:
+    """Raise LeakageError if a known identifier or a confident direct identifier survived."""
+    redacted = "\n".join(redacted_turns)
+    folded_redacted = fold(redacted)
+    leaks: Counter[str] = Counter()
+    for kind, value in known:
+        if survives(redacted, value, folded_redacted):
+            leaks[f"known {kind}"] += 1
+    checked: set[str] = set()
+    for text, turn_spans in zip(original_turns, spans, strict=True):
+        for span in turn_spans:
+            if span.type not in DIRECT_TYPES or span.score < min_score:
+                continue
+            value = text[span.start:span.end]
+            if value in checked:
+                continue
+            checked.add(value)
+            if survives(redacted, value, folded_redacted):
+                leaks[span.type] += 1
+    for match in _EMAIL.finditer(redacted):
+        if match.group(0):
+            leaks["EMAIL"] += 1
+    for recognizer in _rescan_recognizers():
+        for result in recognizer.analyze(redacted, None):
+            if result.score >= min_score:
+                leaks[recognizer.supported_entities[0]] += 1
+    if leaks:
+        what = ", ".join(f"{k} ({n})" for k, n in sorted(leaks.items()))
+        raise LeakageError(f"leakage gate: participant {participant_id}: identifiers survived "
+                           f"redaction: {what}. Nothing was written; check the recognizers or "
+                           "add the entries to redaction.deny_list")

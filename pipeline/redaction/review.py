@@ -1,0 +1,44 @@
+"""The private review file: every replacement with its original, for the data controller only.
+
+Written only under `redaction.review_dir` (git-ignored, never a DVC output), the folder with
+owner-only permissions (0o700) and the file 0o600, in the spirit of an anonymisation log.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from pathlib import Path
+
+from pipeline.redaction.params import RedactionParams
+
+REVIEW_COLUMNS = ["participant_id", "turn_index", "speaker", "start", "end", "entity_type",
+                  "replacement", "original", "score", "recognizer", "context"]
+REVIEW_FILE = "redaction_review.csv"
+
+
+def write_review_file(review_rows: list[dict], params: RedactionParams) -> Path | None:
+    if not params.review_dir:
+        return None
+    folder = Path(params.review_dir)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(folder, 0o700)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=REVIEW_COLUMNS, extrasaction="ignore",
+                            lineterminator="\n")
+    writer.writeheader()
+    for row in review_rows:
+        writer.writerow(row)
+    target = folder / REVIEW_FILE
+    tmp = folder / f".{REVIEW_FILE}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(buffer.getvalue())
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, target)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return target

@@ -1,0 +1,91 @@
+"""Case-, accent- and spacing-insensitive matching with offsets back into the original text."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_WORD_CHAR = re.compile(r"\w")
+
+
+@lru_cache(maxsize=65536)
+def _fold_char(ch: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", ch)
+    base = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return base.casefold()
+
+
+@lru_cache(maxsize=200_000)
+def fold(text: str) -> str:
+    """Lower-case, strip accents, collapse whitespace (so 'María  LÓPEZ' == 'maria lopez')."""
+    return fold_with_map(text)[0]
+
+
+def fold_with_map(text: str) -> tuple[str, list[int]]:
+    """Folded text and, for each folded character, the index of its source character.
+
+    Whitespace runs become one space; the map lets a match in the folded text be mapped back
+    to (start, end) in the original.
+    """
+    out: list[str] = []
+    index: list[int] = []
+    previous_space = False
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            if previous_space:
+                continue
+            out.append(" ")
+            index.append(i)
+            previous_space = True
+            continue
+        previous_space = False
+        folded = _fold_char(ch)
+        for f in folded:
+            out.append(f)
+            index.append(i)
+    return "".join(out), index
+
+
+def find_folded(folded_text: str, needle: str) -> list[tuple[int, int]]:
+    """(start, end) of `needle` (already folded) in `folded_text` at word boundaries."""
+    if not needle:
+        return []
+    hits = []
+    start = 0
+    n = len(needle)
+    while True:
+        i = folded_text.find(needle, start)
+        if i < 0:
+            break
+        before = folded_text[i - 1] if i > 0 else " "
+        after = folded_text[i + n] if i + n < len(folded_text) else " "
+        word_edge_start = not (needle[0].isalnum() and (before.isalnum() or before == "_"))
+        word_edge_end = not (needle[-1].isalnum() and (after.isalnum() or after == "_"))
+        if word_edge_start and word_edge_end:
+            hits.append((i, i + n))
+        start = i + 1
+    return hits
+
+
+def find_in_original(text: str, needle: str, folded: tuple[str, list[int]] | None = None
+                     ) -> list[tuple[int, int]]:
+    """Case-, accent- and spacing-insensitive occurrences of `needle` in `text` (original offsets)."""
+    folded_text, index = folded or fold_with_map(text)
+    target = fold(needle).strip()
+    out = []
+    for s, e in find_folded(folded_text, target):
+        out.append((index[s], index[e - 1] + 1))
+    return out
+
+
+def is_sentence_initial(text: str, start: int) -> bool:
+    """True if `start` begins a sentence (or a turn, or follows a colon/quote/dash)."""
+    i = start - 1
+    while i >= 0 and text[i] in " \t\"'«“‘(¿¡-—–":
+        i -= 1
+    return i < 0 or text[i] in ".!?:\n…;"
+
+
+def has_upper(s: str) -> bool:
+    return any(c.isupper() for c in s)
