@@ -112,16 +112,19 @@ def validate(corpus: Annotated[Path, typer.Option(help="corpus folder")],
 
 @app.command()
 def agree(gold: Annotated[Path, typer.Option(help="human codes: themes.csv format "
-                                                  "(participant_id,code,present,valence)")],
+                                                  "(participant_id,code,present,valence), or "
+                                                  "segment_id,code with --level segment")],
           out: Annotated[Path, typer.Option(help="output folder of a run")] = Path("outputs"),
-          segments: Annotated[Path | None, typer.Option(help="optional segment-level human "
-                                                             "codings CSV")] = None) -> None:
-    """Agreement between the automatic codes of a run and human codes."""
+          level: Annotated[str, typer.Option(help="participant | segment")] = "participant"
+          ) -> None:
+    """Agreement (precision, recall, F1, kappa, alpha) between a run's codes and human codes."""
     setup_logging(False)
     from pipeline.coding.agreement import agree as agree_fn
 
+    if level not in ("participant", "segment"):
+        _fail(PipelineError("--level must be 'participant' or 'segment'"))
     try:
-        result = agree_fn(gold, out, segments)
+        result = agree_fn(gold, out / "coding" / "participant_codes.csv", level)
     except PipelineError as exc:
         _fail(exc)
     json.dump(result, sys.stdout, indent=2, ensure_ascii=False)

@@ -17,8 +17,11 @@ def setup_logging(verbose: bool = False) -> None:
     level = logging.DEBUG if verbose else logging.INFO
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", force=True)
     for noisy in ("presidio-analyzer", "presidio_analyzer", "tldextract", "numba", "matplotlib",
-                  "urllib3", "filelock", "sentence_transformers", "BERTopic", "httpx"):
+                  "urllib3", "filelock", "sentence_transformers", "httpx"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # BERTopic warns about choices we make on purpose (manual outlier reassignment, saving
+    # without an embedding-model pointer); keep its errors only.
+    logging.getLogger("BERTopic").setLevel(logging.ERROR)
 
 
 def progress_enabled() -> bool:

@@ -70,7 +70,7 @@ def fake_run(tmp_path: Path) -> tuple[Params, OutputPaths]:
     pd.DataFrame({"topic": [0, 1], "emergent": [True, False]}).to_csv(
         paths.topics / "topic_code_overlap.csv", index=False)
     paths.redaction_summary.write_text(json.dumps(
-        {"by_entity_type": {"PERSON": 40, "PHONE": 3}, "participants_excluded_withdrawn": 1}))
+        {"replacements_by_type": {"PERSON": 40, "PHONE": 3}, "participants_excluded_withdrawn": 1}))
     codebook = tmp_path / "codebook.yaml"
     codebook.write_text(
         "families:\n" + "".join(f"  - id: {f}\n    label: {{en: {f}}}\n"

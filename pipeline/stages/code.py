@@ -1,0 +1,71 @@
+"""code stage: redacted segments + codebook -> codings, participant codes, codebook exports.
+
+Reads only outputs/redacted/ (never the corpus): nothing downstream of `redact` sees raw text.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.coding.codebook import load_codebook
+from pipeline.coding.export import codebook_markdown, codebook_qdc
+from pipeline.coding.matcher import Coder, participant_codes
+from pipeline.errors import InputError, Problem
+from pipeline.io import write_csv, write_parquet, write_text
+from pipeline.params import Params
+from pipeline.paths import OutputPaths
+from pipeline.stages.common import stage_main
+
+log = logging.getLogger(__name__)
+
+SEGMENT_COLUMNS = {"segment_id", "participant_id", "turn_index", "speaker", "text", "start",
+                   "end", "language"}
+
+
+def read_segments(path: Path) -> pd.DataFrame:
+    if not path.exists():
+        raise InputError([Problem(str(path), "not found; run the redact stage first "
+                                             "(`testimony stage redact` or `dvc repro`)")])
+    segments = pd.read_parquet(path)
+    missing = SEGMENT_COLUMNS - set(segments.columns)
+    if missing:
+        raise InputError([Problem(str(path), "missing column(s) " + ", ".join(sorted(missing))
+                                  + "; re-run the redact stage")])
+    return segments
+
+
+def run(params: Params, out_dir: Path, corpus_dir: Path) -> dict:  # noqa: ARG001 (contract)
+    paths = OutputPaths(Path(out_dir))
+    began = time.perf_counter()
+    codebook = load_codebook(params.coding.codebook)
+    segments = read_segments(paths.segments)
+    coder = Coder(codebook, params.coding)
+    codings = coder.code_segments(segments)
+    participants = sorted(segments["participant_id"].astype(str).unique())
+    table = participant_codes(codings, participants, codebook, params.coding)
+    write_parquet(paths.codings, codings)
+    write_csv(paths.participant_codes, table)
+    write_text(paths.coding / "codebook.qdc", codebook_qdc(codebook))
+    write_text(paths.coding / "codebook.md", codebook_markdown(codebook))
+    seconds = time.perf_counter() - began
+    return {
+        "participants coded": len(participants),
+        "codings": len(codings),
+        "codes present (participant x code)": int(table["present"].sum()),
+        "seconds": round(seconds, 1),
+        "codings file": str(paths.codings),
+        "participant codes": str(paths.participant_codes),
+        "REFI-QDA codebook": str(paths.coding / "codebook.qdc"),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    return stage_main("code", run, argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
