@@ -7,7 +7,6 @@ import hashlib
 import json
 import unicodedata
 import zipfile
-from pathlib import Path
 
 import pandas as pd
 import pytest
