@@ -166,7 +166,7 @@ def care_valence_chart(valence: pd.DataFrame, labels: dict[str, str]) -> Figure:
     codes = sorted(valence["code"].unique())
     countries = sorted(valence["country"].unique()) if not valence.empty else []
     with plt.rc_context(STYLE):
-        fig, axes = plt.subplots(1, max(len(countries), 1), sharey=True,
+        fig, axes = plt.subplots(1, max(len(countries), 1), sharey=True, sharex=True,
                                  figsize=(2.2 * max(len(countries), 1) + 2.5,
                                           0.35 * max(len(codes), 1) + 1.8))
         axes = np.atleast_1d(axes)

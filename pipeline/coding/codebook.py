@@ -98,7 +98,7 @@ class Rule(Strict):
     pattern: list[dict[str, Any]] | None = None
     with_: list[str] | None = Field(default=None, alias="with")
     unless: list[str] = Field(default_factory=list)
-    within: Literal["sentence", "turn", "exchange"] = "sentence"
+    within: Literal["sentence", "near", "turn", "exchange"] = "sentence"
     negation: Literal["drop", "keep", "require"] = "drop"
     valence: bool = True  # does this rule's evidence carry the care code's valence?
 
@@ -122,6 +122,11 @@ class Code(Strict):
     valence: bool = False
     # valence when no cue around the evidence is polarised (default: coding.default_valence)
     default_valence: Literal["positive", "negative", "mixed"] | None = None
+    # A code defined as a lack ("lacking identity documents") has that valence always.
+    fixed_valence: Literal["positive", "negative", "mixed"] | None = None
+    # Pseudo-evidence of `default_valence` added to each participant's cues: a prior for codes
+    # that are almost always judged one way (NGO support "valued"); 0 = no prior.
+    valence_prior: int = Field(default=0, ge=0, le=10)
 
     @field_validator("id")
     @classmethod
@@ -146,6 +151,8 @@ class CodebookHead(Strict):
     negation_exceptions: dict[str, list[str]] = Field(default_factory=dict)
     valence_cues: dict[str, ValenceCues]
     contrast_cues: dict[str, list[str]] = Field(default_factory=dict)
+    # Openers whose clause a following contrast overrides ("at first I hated it, but...").
+    concession_cues: dict[str, list[str]] = Field(default_factory=dict)
 
 
 class Codebook(CodebookHead):
@@ -272,9 +279,10 @@ def parse_codebook(data: Any, source: str = "codebook") -> Codebook:
         for lang, cues in head.valence_cues.items():
             problems.extend(f"valence_cues.{lang}: {p}" for p in
                             _term_problems(cues.positive + cues.negative, "cue"))
-        for lang, phrases in head.negation_exceptions.items():
-            problems.extend(f"negation_exceptions.{lang}: {p}"
-                            for p in _term_problems(phrases, "phrase"))
+        for section in ("negation_exceptions", "contrast_cues", "concession_cues"):
+            for lang, phrases in getattr(head, section).items():
+                problems.extend(f"{section}.{lang}: {p}"
+                                for p in _term_problems(phrases, "phrase"))
     if problems:
         head_line = "1 problem" if len(problems) == 1 else f"{len(problems)} problems"
         raise ConfigError(f"{source}: {head_line} in the codebook:\n  " + "\n  ".join(problems))

@@ -29,7 +29,8 @@ CLAUSE_PUNCT = {",", ";", ":", "—", "–", "(", ")", "¿", "?", "!", "¡", "."
 NEGATION_CUE_KEY = "__NEGX__"
 VALENCE_KEYS = ("__VPOS__", "__VNEG__")
 CONTRAST_KEY = "__CONTRAST__"
-VALENCE_LOOKAHEAD = 1
+CONCESSION_KEY = "__CONCESSION__"
+NEAR_SENTENCES = 2  # `within: near`: the evidence sentence and up to 2 sentences either side
 CODING_COLUMNS = ["segment_id", "participant_id", "language", "code", "family", "rule",
                   "start", "end", "evidence", "snippet", "negated", "valence"]
 
@@ -114,6 +115,7 @@ class LanguageCoder:
             self._add_terms(VALENCE_KEYS[0], cues.positive)
             self._add_terms(VALENCE_KEYS[1], cues.negative)
         self._add_terms(CONTRAST_KEY, codebook.contrast_cues.get(lang, []))
+        self._add_terms(CONCESSION_KEY, codebook.concession_cues.get(lang, []))
         self.build([])  # validates the raw patterns now; rebuilt per corpus in `prepare_all`
 
     def _add_terms(self, key: str, terms: list[str]) -> None:
@@ -221,27 +223,46 @@ class LanguageCoder:
     # ---------------------------------------------------------------- valence
     def span_valence(self, span: Span, negated: bool, found: dict[str, list[Span]],
                      exempt: set[int]) -> str:
-        sent = span.sent
+        """Valence of one piece of care evidence from the polarity cues around it.
+
+        Scope: the evidence sentence, extended over the next sentences of the turn (at most
+        `coding.valence_lookahead`) while no cue has been found. A negated positive cue counts
+        as negative ("nobody listened"); a lack (negated evidence) counts as negative. When a
+        contrast ("but", "pero") separates cues of both polarities the appraisal is mixed,
+        unless a concession opener ("at first", "al principio") marks the first part as
+        superseded, in which case only what follows the contrast counts.
+        """
         doc = span.doc
-        lo, hi = sent.start, sent.end
-        for _ in range(VALENCE_LOOKAHEAD):  # no cue yet: the next sentences often judge it
+        lo, hi = span.sent.start, span.sent.end
+        for _ in range(self.params.valence_lookahead):
             if hi >= len(doc) or self._has_cue(found, lo, hi):
                 break
             hi = doc[hi].sent.end
-        pos = neg = 0
-        for cue in found.get(VALENCE_KEYS[0], []):
-            if lo <= cue.start < hi:
-                if self.negated(cue, exempt):
-                    neg += 1
+        contrasts = [c.start for c in found.get(CONTRAST_KEY, []) if lo <= c.start < hi]
+        concessions = [c.start for c in found.get(CONCESSION_KEY, []) if lo <= c.start < hi]
+        cut = lo
+        if contrasts and concessions:  # "at first I hated it, but the people were good"
+            later = [c for c in contrasts if c > min(concessions)]
+            if later:
+                cut = later[0]
+        before = [0, 0]
+        after = [0, 0]
+        split = contrasts[0] if contrasts and cut == lo else None
+        for polarity, key in enumerate(VALENCE_KEYS):  # 0 positive, 1 negative
+            for cue in found.get(key, []):
+                if not cut <= cue.start < hi:
+                    continue
+                side = before if split is None or cue.start < split else after
+                if polarity == 0 and self.negated(cue, exempt):
+                    side[1] += 1
                 else:
-                    pos += 1
-        for cue in found.get(VALENCE_KEYS[1], []):
-            if lo <= cue.start < hi:
-                neg += 1
+                    side[polarity] += 1
+        pos, neg = before[0] + after[0], before[1] + after[1]
         if negated:
             neg += 2
-        if pos and not neg and any(lo <= c.start < hi for c in found.get(CONTRAST_KEY, [])):
-            neg = pos  # praise with a "but" is a mixed appraisal: "free, but it did not fit me"
+        if split is not None and not negated and pos and neg and (
+                (before[0] and after[1]) or (before[1] and after[0])):
+            return "mixed"  # "it was free, but it did not fit me"
         if pos and neg:
             return "mixed" if min(pos, neg) / (pos + neg) >= 0.34 else (
                 "positive" if pos > neg else "negative")
@@ -282,6 +303,8 @@ class LanguageCoder:
         for other in candidates:
             if within == "sentence" and other.sent != span.sent:
                 continue
+            if within == "near" and not _near(span, other):
+                continue
             if not self.negated(other, exempt) or compiled.rule.negation != "drop":
                 return True
         if within == "exchange" and turn.context is not None:
@@ -306,6 +329,20 @@ class LanguageCoder:
             "evidence": turn.text[span.start_char:span.end_char],
             "snippet": turn.text[s0:s1].strip(), "negated": bool(lacking), "valence": valence,
         }
+
+
+def _sentence_index(span: Span) -> int:
+    doc = span.doc
+    if not doc.has_annotation("SENT_START"):
+        return 0
+    return sum(1 for t in doc[: span.sent.start] if t.is_sent_start)
+
+
+def _near(a: Span, b: Span) -> bool:
+    """Both spans in the same sentence or at most NEAR_SENTENCES sentences apart."""
+    if a.sent == b.sent:
+        return True
+    return abs(_sentence_index(a) - _sentence_index(b)) <= NEAR_SENTENCES
 
 
 def load_models(params: CodingParams, languages: list[str]) -> dict:
@@ -396,6 +433,9 @@ def participant_codes(codings: pd.DataFrame, participants: list[str], codebook: 
                       params: CodingParams) -> pd.DataFrame:
     """One row per participant and code: present 0/1, count, valence (care codes only)."""
     valence_codes = {c.id: c.default_valence for c in codebook.codes if c.valence}
+    fixed = {c.id: c.fixed_valence for c in codebook.codes if c.valence and c.fixed_valence}
+    prior = {c.id: c.valence_prior for c in codebook.codes
+             if c.valence and c.valence_prior and c.default_valence}
     receipt_rules = {f"{c.id}/{lang}/{r.id}" for c in codebook.codes if c.valence
                      for lang, rules in c.rules.items() for r in rules
                      if r.negation == "keep" and r.valence}
@@ -413,7 +453,10 @@ def participant_codes(codings: pd.DataFrame, participants: list[str], codebook: 
                                  & group["rule"].isin(receipt_rules)]
                 if len(received):  # care described as received, with no judgement
                     default = "positive"
-                valence = aggregate_valence(list(group["valence"]), params, default)
+                cues = list(group["valence"])
+                if code in prior:
+                    cues += [valence_codes[code]] * prior[code]
+                valence = fixed.get(code) or aggregate_valence(cues, params, default)
             rows.append({"participant_id": pid, "code": code, "present": int(count > 0),
                          "count": count, "valence": valence})
     return pd.DataFrame(rows, columns=["participant_id", "code", "present", "count", "valence"])

@@ -22,6 +22,8 @@ class CodingParams(BaseModel):
     # A participant's care code is "mixed" when the minority polarity has at least this share
     # of the polarised evidence (otherwise the majority polarity wins).
     mixed_min_share: float = Field(default=0.25, ge=0.0, le=0.5)
+    # Sentences after the evidence sentence searched for valence cues while none is found.
+    valence_lookahead: int = Field(default=1, ge=0, le=5)
     # Longest redacted snippet stored per coding (characters).
     snippet_chars: int = Field(default=240, ge=40, le=2000)
     batch_size: int = Field(default=64, ge=1)

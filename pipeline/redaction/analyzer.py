@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from pipeline.logs import progress
 from pipeline.redaction import lexicon
 from pipeline.redaction.textutil import (
     find_folded,
@@ -159,7 +160,8 @@ class Analyzer:
             return []
         n_process = max(1, min(n_process, len(documents)))
         if n_process == 1 or not _fork_available():
-            return [self.analyze_document(lang, texts, batch_size) for lang, texts in documents]
+            return [self.analyze_document(lang, texts, batch_size)
+                    for lang, texts in progress(documents, desc="redacting transcripts")]
         # largest documents first so the two workers finish together; results in input order
         order = sorted(range(len(documents)), key=lambda i: -sum(map(len, documents[i][1])))
         global _WORKER_ANALYZER
@@ -169,7 +171,8 @@ class Analyzer:
         try:
             with ctx.Pool(n_process) as pool:
                 tasks = [(i, documents[i][0], documents[i][1], batch_size) for i in order]
-                for i, spans in pool.imap_unordered(_worker_analyze, tasks, chunksize=1):
+                done = pool.imap_unordered(_worker_analyze, tasks, chunksize=1)
+                for i, spans in progress(done, desc="redacting transcripts", total=len(tasks)):
                     results[i] = spans
         finally:
             _WORKER_ANALYZER = None
