@@ -1,41 +1,46 @@
-"""Light read of a codebook for the stages after `code`: code order, families, labels."""
+"""Light, tolerant read of a codebook for the stages after `code` (topics, compare, figures,
+report): entries, code order, families, labels. The `code` stage validates the codebook
+strictly (pipeline.coding.codebook); these readers only need ids, families and labels, and
+an absent codebook gives empty results."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import yaml
 
-
-def _entries(path: Path) -> tuple[list[dict], list[dict]]:
-    if not path.exists():
-        return [], []
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return list(data.get("codes") or []), list(data.get("families") or [])
+log = logging.getLogger(__name__)
 
 
-def code_families(path: Path) -> dict[str, str]:
+def codebook_entries(path: Path | str | None) -> list[dict]:
+    """Codebook entries as dicts (id plus whatever else is there), in codebook order."""
+    if path is None or not Path(path).exists():
+        return []
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except yaml.YAMLError:
+        log.warning("codebook %s is not valid YAML; continuing without it", path)
+        return []
+    entries = data.get("codes", data.get("themes", data)) if isinstance(data, dict) else data
+    if isinstance(entries, dict):  # {CODE_ID: {...}} form
+        entries = [{"id": k, **(v if isinstance(v, dict) else {})} for k, v in entries.items()]
+    if not isinstance(entries, list):
+        return []
+    return [e for e in entries if isinstance(e, dict) and e.get("id")]
+
+
+def code_families(path: Path | str | None) -> dict[str, str]:
     """code id -> family id, in codebook order ({} if there is no codebook)."""
-    codes, _ = _entries(Path(path))
-    return {str(c["id"]): str(c.get("family", "")) for c in codes if "id" in c}
+    return {str(e["id"]): str(e.get("family", "")) for e in codebook_entries(path)}
 
 
-def code_labels(path: Path, language: str = "en") -> dict[str, str]:
-    codes, _ = _entries(Path(path))
+def code_labels(path: Path | str | None, language: str = "en") -> dict[str, str]:
+    """code id -> human label in `language` (falls back to English, then the id)."""
     labels = {}
-    for code in codes:
-        label = code.get("label") or {}
-        labels[str(code["id"])] = str(label.get(language) or label.get("en") or code["id"]) \
-            if isinstance(label, dict) else str(label or code["id"])
-    return labels
-
-
-def family_labels(path: Path, language: str = "en") -> dict[str, str]:
-    _, families = _entries(Path(path))
-    out = {}
-    for family in families:
-        label = family.get("label") or family.get("id")
+    for entry in codebook_entries(path):
+        label = entry.get("label")
         if isinstance(label, dict):
             label = label.get(language) or label.get("en")
-        out[str(family.get("id"))] = str(label)
-    return out
+        labels[str(entry["id"])] = str(label or entry["id"])
+    return labels

@@ -22,7 +22,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from pipeline.errors import PipelineError
 from pipeline.topics_params import TopicParams
@@ -217,23 +216,6 @@ def _words_in(value: Any, language: str | None = None) -> list[str]:
     if isinstance(value, list | tuple):
         return [w for item in value for w in _words_in(item, language)]
     return []
-
-
-def codebook_codes(path: Path | str | None) -> list[dict]:
-    """Codebook entries as dicts (id plus whatever else is there); [] if the file is absent."""
-    if path is None or not Path(path).exists():
-        return []
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except yaml.YAMLError:
-        log.warning("codebook %s is not valid YAML; topics run without it", path)
-        return []
-    entries = data.get("codes", data.get("themes", data)) if isinstance(data, dict) else data
-    if isinstance(entries, dict):   # {CODE_ID: {...}} form
-        entries = [{"id": k, **(v if isinstance(v, dict) else {})} for k, v in entries.items()]
-    if not isinstance(entries, list):
-        return []
-    return [e for e in entries if isinstance(e, dict) and e.get("id")]
 
 
 def seed_topics(codes: list[dict], stops: list[str], per_code: int,

@@ -16,11 +16,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.codebook_info import codebook_entries
 from pipeline.params import Params
 from pipeline.topics import (
     OUTLIER,
     build_units,
-    codebook_codes,
     model_topics,
     seed_topics,
     snippet,
@@ -154,9 +154,9 @@ def test_seed_words_from_codebook_per_language():
 
 
 def test_codebook_absent_or_odd(tmp_path):
-    assert codebook_codes(tmp_path / "missing.yaml") == []
+    assert codebook_entries(tmp_path / "missing.yaml") == []
     (tmp_path / "cb.yaml").write_text("codes:\n  - id: A\n    label: {en: x}\n  - nothing\n")
-    assert [c["id"] for c in codebook_codes(tmp_path / "cb.yaml")] == ["A"]
+    assert [c["id"] for c in codebook_entries(tmp_path / "cb.yaml")] == ["A"]
 
 
 # --------------------------------------------------------------------------- the model

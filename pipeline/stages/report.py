@@ -6,9 +6,8 @@ import json
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
-from pipeline.codebook_info import code_labels
+from pipeline.codebook_info import code_labels, codebook_entries
 from pipeline.io import atomic_dir
 from pipeline.params import Params
 from pipeline.paths import OutputPaths
@@ -25,15 +24,13 @@ def _bool_column(frame: pd.DataFrame, column: str) -> pd.DataFrame:
 
 
 def _codebook_codes(path: Path) -> list[dict]:
-    if not path.exists():
-        return []
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    """id, family, English label and definition of each code, for the REFI-QDA export."""
     codes = []
-    for code in data.get("codes") or []:
-        label = code.get("label")
-        codes.append({"id": str(code["id"]), "family": str(code.get("family", "")),
+    for entry in codebook_entries(path):
+        label = entry.get("label")
+        codes.append({"id": str(entry["id"]), "family": str(entry.get("family", "")),
                       "label": label.get("en") if isinstance(label, dict) else label,
-                      "definition": code.get("definition")})
+                      "definition": entry.get("definition")})
     return codes
 
 

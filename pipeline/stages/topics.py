@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.codebook_info import codebook_entries
 from pipeline.errors import PipelineError
 from pipeline.io import atomic_dir, write_csv, write_json, write_parquet
 from pipeline.params import Params
 from pipeline.paths import OutputPaths
 from pipeline.stages.common import stage_main
-from pipeline.topics import codebook_codes, model_topics, save_model
+from pipeline.topics import model_topics, save_model
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ def run(params: Params, out_dir: Path, corpus_dir: Path) -> dict:  # noqa: ARG00
         codings = pd.read_parquet(paths.codings)
     else:
         log.warning("topics: %s not found; topics are not compared with codes", paths.codings)
-    codebook = codebook_codes(params.coding.codebook)
+    codebook = codebook_entries(params.coding.codebook)
     if not codebook:
         log.warning("topics: codebook %s not found or empty", params.coding.codebook)
 
