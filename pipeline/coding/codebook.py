@@ -153,6 +153,9 @@ class CodebookHead(Strict):
     contrast_cues: dict[str, list[str]] = Field(default_factory=dict)
     # Openers whose clause a following contrast overrides ("at first I hated it, but...").
     concession_cues: dict[str, list[str]] = Field(default_factory=dict)
+    # Explicitly ambivalent appraisals ("yes and no", "más o menos"): care evidence in a
+    # sentence with one of these (or a reply opening with one) is mixed.
+    mixed_cues: dict[str, list[str]] = Field(default_factory=dict)
 
 
 class Codebook(CodebookHead):
@@ -279,7 +282,8 @@ def parse_codebook(data: Any, source: str = "codebook") -> Codebook:
         for lang, cues in head.valence_cues.items():
             problems.extend(f"valence_cues.{lang}: {p}" for p in
                             _term_problems(cues.positive + cues.negative, "cue"))
-        for section in ("negation_exceptions", "contrast_cues", "concession_cues"):
+        for section in ("negation_exceptions", "contrast_cues", "concession_cues",
+                        "mixed_cues"):
             for lang, phrases in getattr(head, section).items():
                 problems.extend(f"{section}.{lang}: {p}"
                                 for p in _term_problems(phrases, "phrase"))

@@ -30,6 +30,8 @@ NEGATION_CUE_KEY = "__NEGX__"
 VALENCE_KEYS = ("__VPOS__", "__VNEG__")
 CONTRAST_KEY = "__CONTRAST__"
 CONCESSION_KEY = "__CONCESSION__"
+MIXED_KEY = "__MIXED__"
+ANSWER_RULE = "answer"  # rule id of valence-only evidence: the reply to a question on a service
 NEAR_SENTENCES = 2  # `within: near`: the evidence sentence and up to 2 sentences either side
 CODING_COLUMNS = ["segment_id", "participant_id", "language", "code", "family", "rule",
                   "start", "end", "evidence", "snippet", "negated", "valence"]
@@ -116,6 +118,8 @@ class LanguageCoder:
             self._add_terms(VALENCE_KEYS[1], cues.negative)
         self._add_terms(CONTRAST_KEY, codebook.contrast_cues.get(lang, []))
         self._add_terms(CONCESSION_KEY, codebook.concession_cues.get(lang, []))
+        self._add_terms(MIXED_KEY, codebook.mixed_cues.get(lang, []))
+        self.care_keys = {r.key for r in self.rules if r.valence and r.rule.valence}
         self.build([])  # validates the raw patterns now; rebuilt per corpus in `prepare_all`
 
     def _add_terms(self, key: str, terms: list[str]) -> None:
@@ -230,7 +234,11 @@ class LanguageCoder:
         as negative ("nobody listened"); a lack (negated evidence) counts as negative. When a
         contrast ("but", "pero") separates cues of both polarities the appraisal is mixed,
         unless a concession opener ("at first", "al principio") marks the first part as
-        superseded, in which case only what follows the contrast counts.
+        superseded, in which case only what follows the contrast counts. An explicitly
+        ambivalent phrase ("yes and no") in the sentence makes it mixed. Then the discourse
+        that follows (`coding.valence_followup` more sentences of the turn, up to evidence of
+        another care topic) is read: a judgement of the other polarity there ("then the
+        programme ended and nothing") turns a one-sided appraisal into a mixed one.
         """
         doc = span.doc
         lo, hi = span.sent.start, span.sent.end
@@ -238,6 +246,52 @@ class LanguageCoder:
             if hi >= len(doc) or self._has_cue(found, lo, hi):
                 break
             hi = doc[hi].sent.end
+        if any(lo <= c.start < hi for c in found.get(MIXED_KEY, [])):
+            return "mixed"
+        valence = self.window_valence(lo, hi, negated, found, exempt)
+        if valence == "mixed" or not self.params.valence_followup:
+            return valence
+        f_lo = f_hi = hi
+        for _ in range(self.params.valence_followup):
+            if f_hi >= len(doc):
+                break
+            nxt = doc[f_hi].sent
+            if self._other_topic(span, found, nxt.start, nxt.end):
+                break
+            f_hi = nxt.end
+        if f_hi == f_lo:
+            return valence
+        pos, neg = self._polarity_counts(f_lo, f_hi, found, exempt)
+        if valence == "positive" and neg > pos:
+            return "mixed"
+        return valence
+
+    def _other_topic(self, span: Span, found: dict[str, list[Span]], lo: int, hi: int) -> bool:
+        """Evidence of another care code between tokens lo and hi (the topic has moved on)."""
+        code = None
+        for key in self.care_keys:
+            if any(s.start == span.start and s.end == span.end for s in found.get(key, [])):
+                code = key.split("/", 1)[0]
+                break
+        return any(lo <= s.start < hi for key in self.care_keys
+                   if key.split("/", 1)[0] != code for s in found.get(key, []))
+
+    def _polarity_counts(self, lo: int, hi: int, found: dict[str, list[Span]],
+                         exempt: set[int], strong: bool = False) -> tuple[int, int]:
+        """Positive and negative cues between tokens lo and hi; `strong` skips cues that are
+        a bare negation word ("never", "nadie"), too vague away from the evidence."""
+        counts = [0, 0]
+        for polarity, key in enumerate(VALENCE_KEYS):
+            for cue in found.get(key, []):
+                if strong and all(t.norm_ in self.neg_cues for t in cue):
+                    continue
+                if lo <= cue.start < hi:
+                    counts[1 if polarity == 0 and self.negated(cue, exempt) else polarity] += 1
+        return counts[0], counts[1]
+
+    def window_valence(self, lo: int, hi: int, negated: bool, found: dict[str, list[Span]],
+                       exempt: set[int]) -> str:
+        """Valence of the cues between tokens lo and hi (see `span_valence`)."""
         contrasts = [c.start for c in found.get(CONTRAST_KEY, []) if lo <= c.start < hi]
         concessions = [c.start for c in found.get(CONCESSION_KEY, []) if lo <= c.start < hi]
         cut = lo
@@ -268,6 +322,47 @@ class LanguageCoder:
                 "positive" if pos > neg else "negative")
         return "positive" if pos else "negative" if neg else ""
 
+    def answer_rows(self, turn: TurnDoc) -> list[dict]:
+        """Valence-only evidence: the reply to an interviewer question about a service.
+
+        "How was the shelter?" - "Some things good, some things not..." says how the shelter
+        was without naming it. The question alone never codes: these rows only add a valence
+        vote to a care code the participant's own words already evidence (see
+        `participant_codes`); rule id `<CODE>/<lang>/answer`.
+        """
+        if turn.context is None or not self.params.answer_valence:
+            return []
+        ctx_exempt = self._exempt(turn.context_matches)
+        codes = sorted({key.split("/", 1)[0] for key in self.care_keys
+                        for span in turn.context_matches.get(key, [])
+                        if not self.negated(span, ctx_exempt)})
+        if not codes or len(codes) > 1:  # a question on several services: no single topic
+            return []
+        doc = turn.doc
+        found = turn.matches
+        exempt = self._exempt(found)
+        sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+        if not sents:
+            return []
+        first = sents[0]
+        # the reply, up to where the participant starts talking about another care topic
+        hi = first.end
+        for sent in sents[1:]:
+            if any(sent.start <= s.start < sent.end for key in self.care_keys
+                   if key.split("/", 1)[0] != codes[0] for s in found.get(key, [])):
+                break
+            hi = sent.end
+        if any(c.start < hi for c in found.get(MIXED_KEY, [])):
+            valence = "mixed"
+        else:
+            valence = self.window_valence(0, hi, False, found, exempt)
+        if not valence:
+            return []
+        code = next(c for c in self.rules if c.code == codes[0])
+        compiled = CompiledRule(code.code, code.family, True, code.rule,
+                                f"{code.code}/{self.lang}/{ANSWER_RULE}")
+        return [self._row(turn, compiled, first, False, valence)]
+
     @staticmethod
     def _has_cue(found: dict[str, list[Span]], lo: int, hi: int) -> bool:
         return any(lo <= c.start < hi for k in VALENCE_KEYS for c in found.get(k, []))
@@ -294,7 +389,7 @@ class LanguageCoder:
                            if compiled.valence and rule.valence else "")
 
                 rows.append(self._row(turn, compiled, span, lacking, valence))
-        return rows
+        return rows + self.answer_rows(turn)
 
     def _with_ok(self, compiled: CompiledRule, span: Span, turn: TurnDoc, exempt: set[int]) -> bool:
         key = "W:" + compiled.key
@@ -383,7 +478,12 @@ class Coder:
             for turn in progress(turns, desc=f"coding ({lang})"):
                 rows.extend(coder.code_turn(turn))
         frame = pd.DataFrame(rows, columns=CODING_COLUMNS)
-        return dedupe_codings(frame)
+        answer = is_answer(frame)
+        evidenced = set(zip(frame.loc[~answer, "participant_id"], frame.loc[~answer, "code"],
+                            strict=True))
+        keep = ~answer | pd.Series([k in evidenced for k in zip(
+            frame["participant_id"], frame["code"], strict=True)], index=frame.index, dtype=bool)
+        return dedupe_codings(frame[keep])
 
     def _turn_docs(self, coder: LanguageCoder, group: pd.DataFrame) -> list[TurnDoc]:
         records = group.to_dict("records")
@@ -410,6 +510,11 @@ class Coder:
         return turns
 
 
+def is_answer(frame: pd.DataFrame) -> pd.Series:
+    """Valence-only rows (replies to a question about a service), not evidence of presence."""
+    return frame["rule"].astype(str).str.endswith("/" + ANSWER_RULE)
+
+
 def dedupe_codings(frame: pd.DataFrame) -> pd.DataFrame:
     """One coding per code and piece of evidence: overlapping spans of a code are merged."""
     if frame.empty:
@@ -419,7 +524,7 @@ def dedupe_codings(frame: pd.DataFrame) -> pd.DataFrame:
     keep = []
     last_end: dict[tuple[str, str], int] = {}
     for i, row in enumerate(frame.itertuples(index=False)):
-        k = (row.segment_id, row.code)
+        k = (row.segment_id, row.code, str(row.rule).endswith("/" + ANSWER_RULE))
         if k in last_end and row.start < last_end[k]:
             last_end[k] = max(last_end[k], row.end)
             continue
@@ -445,7 +550,7 @@ def participant_codes(codings: pd.DataFrame, participants: list[str], codebook: 
     for pid in sorted(participants):
         for code in codebook.ids:
             group = grouped.get((pid, code))
-            count = 0 if group is None else len(group)
+            count = 0 if group is None else int((~is_answer(group)).sum())
             valence = ""
             if count and code in valence_codes:
                 default = valence_codes[code]

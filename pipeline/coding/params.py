@@ -21,9 +21,15 @@ class CodingParams(BaseModel):
     default_valence: Literal["positive", "negative", "mixed", ""] = "negative"
     # A participant's care code is "mixed" when the minority polarity has at least this share
     # of the polarised evidence (otherwise the majority polarity wins).
-    mixed_min_share: float = Field(default=0.25, ge=0.0, le=0.5)
+    mixed_min_share: float = Field(default=0.3, ge=0.0, le=0.5)
     # Sentences after the evidence sentence searched for valence cues while none is found.
     valence_lookahead: int = Field(default=1, ge=0, le=5)
+    # Further sentences of the turn (up to evidence of another care topic) whose judgement of
+    # the other polarity makes a one-sided appraisal mixed; 0 turns this off.
+    valence_followup: int = Field(default=2, ge=0, le=5)
+    # The reply to an interviewer question about a service adds a valence vote to that care
+    # code (only when the participant's own words evidence the code).
+    answer_valence: bool = True
     # Longest redacted snippet stored per coding (characters).
     snippet_chars: int = Field(default=240, ge=40, le=2000)
     batch_size: int = Field(default=64, ge=1)

@@ -40,8 +40,6 @@ def quote_bank(codings: pd.DataFrame, segments: pd.DataFrame, per_theme: int, ma
     seg = segments.set_index("segment_id")
     merged = codings.merge(segments[["segment_id", "country", "start", "text"]].rename(
         columns={"start": "segment_start"}), on="segment_id", how="inner")
-    if "negated" in merged.columns:
-        merged = merged[~merged["negated"].fillna(False).astype(bool)]
     rows = []
     for (code, country), group in merged.groupby(["code", "country"], sort=True):
         group = group.assign(rank=[_stable_rank(seed, f"{code}:{s}:{i}") for i, s in

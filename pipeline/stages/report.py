@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.codebook_info import code_labels, codebook_entries
+from pipeline.coding.matcher import is_answer
 from pipeline.io import atomic_dir
 from pipeline.params import Params
 from pipeline.paths import OutputPaths
@@ -59,8 +60,8 @@ def run(params: Params, out_dir: Path, corpus_dir: Path) -> dict:
     participants = pd.read_csv(paths.participants, dtype={"participant_id": str})
     segments = pd.read_parquet(paths.segments)
     codings = pd.read_parquet(paths.codings)
-    if "negated" in codings.columns:
-        codings = codings[~codings["negated"].fillna(False).astype(bool)]
+    # valence-only rows (a reply to a question about a service) are not evidence of presence
+    codings = codings[~is_answer(codings)]
     quotes = quote_bank(codings, segments, settings.quotes_per_theme, settings.quote_max_chars,
                         settings.quote_seed)
     summary = json.loads(paths.redaction_summary.read_text(encoding="utf-8"))
