@@ -101,6 +101,9 @@ class Rule(Strict):
     within: Literal["sentence", "near", "turn", "exchange"] = "sentence"
     negation: Literal["drop", "keep", "require"] = "drop"
     valence: bool = True  # does this rule's evidence carry the care code's valence?
+    # Inherent judgement of the rule's wording ("explained my rights" is positive, "nobody told
+    # me" negative): the evidence's valence when no valence cue is found around it.
+    polarity: Literal["positive", "negative"] | None = None
 
     @field_validator("id")
     @classmethod

@@ -238,7 +238,9 @@ class LanguageCoder:
         ambivalent phrase ("yes and no") in the sentence makes it mixed. Then the discourse
         that follows (`coding.valence_followup` more sentences of the turn, up to evidence of
         another care topic) is read: a judgement of the other polarity there ("then the
-        programme ended and nothing") turns a one-sided appraisal into a mixed one.
+        programme ended and nothing") turns a one-sided appraisal into a mixed one, unless
+        the evidence sentence itself praises the service (a positive cue outside the evidence
+        words).
         """
         doc = span.doc
         lo, hi = span.sent.start, span.sent.end
@@ -249,7 +251,13 @@ class LanguageCoder:
         if any(lo <= c.start < hi for c in found.get(MIXED_KEY, [])):
             return "mixed"
         valence = self.window_valence(lo, hi, negated, found, exempt)
+        if valence == "negative" and not negated and hi < len(doc):
+            valence = self._superseded(doc[hi].sent, lo, hi, valence, found, exempt)
         if valence == "mixed" or not self.params.valence_followup:
+            return valence
+        own_pos, _ = self._polarity_counts(span.sent.start, span.sent.end, found, exempt,
+                                           skip=span)
+        if valence == "positive" and own_pos:  # praise in the evidence sentence itself stands
             return valence
         f_lo = f_hi = hi
         for _ in range(self.params.valence_followup):
@@ -266,6 +274,18 @@ class LanguageCoder:
             return "mixed"
         return valence
 
+    def _superseded(self, nxt: Span, lo: int, hi: int, valence: str,
+                    found: dict[str, list[Span]], exempt: set[int]) -> str:
+        """A first impression the next sentence overrides: "At first I hated it, the rules.
+        But the people were good." (a concession opener in the window, a next sentence that
+        opens with a contrast and is positive) -> the next sentence's valence."""
+        if not any(lo <= c.start < hi for c in found.get(CONCESSION_KEY, [])):
+            return valence
+        if not any(nxt.start <= c.start <= nxt.start + 1 for c in found.get(CONTRAST_KEY, [])):
+            return valence
+        pos, neg = self._polarity_counts(nxt.start, nxt.end, found, exempt)
+        return "positive" if pos > neg else valence
+
     def _other_topic(self, span: Span, found: dict[str, list[Span]], lo: int, hi: int) -> bool:
         """Evidence of another care code between tokens lo and hi (the topic has moved on)."""
         code = None
@@ -277,13 +297,17 @@ class LanguageCoder:
                    if key.split("/", 1)[0] != code for s in found.get(key, []))
 
     def _polarity_counts(self, lo: int, hi: int, found: dict[str, list[Span]],
-                         exempt: set[int], strong: bool = False) -> tuple[int, int]:
+                         exempt: set[int], strong: bool = False,
+                         skip: Span | None = None) -> tuple[int, int]:
         """Positive and negative cues between tokens lo and hi; `strong` skips cues that are
-        a bare negation word ("never", "nadie"), too vague away from the evidence."""
+        a bare negation word ("never", "nadie"), too vague away from the evidence; cues
+        overlapping `skip` (the evidence itself: "safe house") are not counted."""
         counts = [0, 0]
         for polarity, key in enumerate(VALENCE_KEYS):
             for cue in found.get(key, []):
                 if strong and all(t.norm_ in self.neg_cues for t in cue):
+                    continue
+                if skip is not None and cue.start < skip.end and skip.start < cue.end:
                     continue
                 if lo <= cue.start < hi:
                     counts[1 if polarity == 0 and self.negated(cue, exempt) else polarity] += 1
@@ -385,8 +409,11 @@ class LanguageCoder:
                 if rule.with_ is not None and not self._with_ok(compiled, span, turn, exempt):
                     continue
                 lacking = neg and rule.negation == "keep"
-                valence = (self.span_valence(span, lacking, found, exempt)
-                           if compiled.valence and rule.valence else "")
+                valence = ""
+                if compiled.valence and rule.valence:
+                    valence = self.span_valence(span, lacking, found, exempt)
+                    if not valence and rule.polarity:  # the wording itself is the judgement
+                        valence = "negative" if lacking else rule.polarity
 
                 rows.append(self._row(turn, compiled, span, lacking, valence))
         return rows + self.answer_rows(turn)

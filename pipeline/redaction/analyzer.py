@@ -84,6 +84,8 @@ class AnalyzerConfig:
     deny_list: tuple[tuple[str, str], ...]  # (type, value)
     propagate_names: bool = True
     builtin_allow_list: bool = True
+    # names at least this confident are propagated to every spelling the leakage gate checks
+    confident_score: float = 0.85
 
 
 class Analyzer:
@@ -263,7 +265,7 @@ class Analyzer:
         if self.config.propagate_names:
             _place_lists(texts, kept)
             _hypocorisms(texts, kept)
-            _propagate(texts, folded, kept)
+            _propagate(texts, folded, kept, self.config.confident_score)
         return [resolve(spans) for spans in kept]
 
     def _clean(self, text: str, span: Span, language: str = "en") -> Span | None:
@@ -433,11 +435,14 @@ def _lowercase_words(texts: list[str]) -> frozenset[str]:
 
 
 def _propagate(texts: list[str], folded: list[tuple[str, list[int]]],
-               kept: list[list[Span]]) -> None:
+               kept: list[list[Span]], confident_score: float = 0.85) -> None:
     """Find every other mention of names already found in the document.
 
     Any case and any accents ("la julia" after "Julia Mamani"); a name that is also a common
-    word ("Rosa", "Blanco") only where it is capitalised as in the found mention.
+    word ("Rosa", "Blanco") only where it is capitalised as in the found mention. A less
+    confident name that the text also writes in lower case (perhaps an ordinary word) is
+    propagated only in its capitalised form; a confident one (>= `confident_score`, what the
+    leakage gate checks) in every spelling, so the gate and the redaction agree.
     """
     common = lexicon.common_words() | _interjections()
     never = _titles() | EDGE_WORDS
@@ -460,7 +465,10 @@ def _propagate(texts: list[str], folded: list[tuple[str, list[int]]],
             for raw, f in parts:
                 if f in never:
                     continue
-                if f in common or (f in lower_words and f not in given and f not in surnames
+                # the whole mention of a confident name is what the leakage gate re-checks
+                gate_checked = span.score >= confident_score and raw == original
+                if f in common or (not gate_checked and f in lower_words
+                                   and f not in given and f not in surnames
                                    and not _mostly_capitalised(texts, f)):
                     if raw[:1].isupper():
                         exact.setdefault(raw, span.type)
@@ -476,7 +484,7 @@ def _propagate(texts: list[str], folded: list[tuple[str, list[int]]],
 
 
 def _mostly_capitalised(texts: list[str], folded_word: str) -> bool:
-    """True if the word is written capitalised at least as often as lower-case."""
+    """True if the word is written capitalised more often than in lower case."""
     upper = lower = 0
     for text in texts:
         for m in re.finditer(r"\w+", text):

@@ -32,7 +32,8 @@ def analyzer_config(params: RedactionParams,
                           allow_list=tuple(sorted(set(allow))),
                           deny_list=tuple(sorted(set(deny))),
                           propagate_names=params.propagate_names,
-                          builtin_allow_list=params.builtin_allow_list)
+                          builtin_allow_list=params.builtin_allow_list,
+                          confident_score=params.gate_min_score)
 
 
 @lru_cache(maxsize=2)

@@ -168,7 +168,10 @@ def id_recognizer(language: str) -> RuleRecognizer:
              validator=_generic_number),
         # plain long numbers: PE DNI (8), CO cédula (6-10), AR DNI (7-8)
         Rule("long_number", re.compile(b + r"\d{6,13}" + e), 0.55, validator=_generic_number),
-        # spaced digits groups that are not phones (checked later against phones by score)
+        # grouped digits: GT DPI "2356 78910 0101", other national IDs written in blocks
+        # (valid phone numbers outscore this, so a phone stays a phone)
+        Rule("grouped_number", re.compile(b + r"\d{2,5}(?:[ -]\d{2,5}){2,3}" + e), 0.5,
+             validator=_generic_number),
         Rule("passport", re.compile(b + r"[A-Z]{1,3}-?\d{6,9}" + e), 0.45),
         Rule("iban", re.compile(b + r"[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){3,7}(?: ?[A-Z0-9]{1,3})?" + e),
              0.5),
@@ -228,8 +231,12 @@ def plate_recognizer(language: str) -> RuleRecognizer:
         r"[A-Z]{3}-\d{3}-[A-Z]",        # MX
         r"\d{3}-[A-Z]{3}",              # MX
         r"[A-Z]{3}-\d{2}[A-Z]",         # CO motorbikes
+        r"\d{4}[- ]?[A-Z]{3}",          # BO (1234-ABC)
+        r"[A-Z]-?\d{3}[A-Z]{3}",         # GT (P-123ABC)
+        r"[A-Z]{3}\d[A-Z]\d{2}",         # Mercosur BR/UY (ABC1D23)
+        r"[A-Z]{4}[- ]\d{3}",            # Mercosur PY (ABCD 123)
     ]
-    loose = [r"[A-Z]{3} ?\d{3,4}", r"[A-Z]\d[A-Z] ?\d{3}"]
+    loose = [r"[A-Z]{3} ?\d{3,4}", r"[A-Z]\d[A-Z] ?\d{3}", r"\d{3} ?[A-Z]{3}"]
 
     def check(match: re.Match, text: str) -> float | None:
         value = match.group(0)
@@ -293,7 +300,7 @@ STREET_WORDS = (r"calle|c/|cl\.|carrera|cra\.?|kr\.?|avenida|av\.|avda\.?|jir[o�
                 r"bulevar|blvd\.?|paseo|prolongaci[oó]n|privada|cerrada|andador|carretera|"
                 r"camino")
 EN_STREET_TYPES = r"Street|St\.|Avenue|Ave\.|Road|Rd\.|Boulevard|Blvd\.|Lane|Drive|Way|Court|Place"
-AREA_WORDS = (r"colonia|col\.|barrio|vereda|urbanizaci[oó]n|urb\.|asentamiento\s+humano|aa\.?\s?hh\.?|"
+AREA_WORDS = (r"colonia|col\.|barrio|zona|vereda|urbanizaci[oó]n|urb\.|asentamiento\s+humano|aa\.?\s?hh\.?|"
               r"fraccionamiento|fracc\.|caser[ií]o|comuna|corregimiento|parroquia|cant[oó]n|"
               r"poblado|villa|neighbou?rhood|district|distrito|municipio\s+de|sector|localidad|"
               r"comunidad|recinto|provincia\s+de|departamento\s+de|estado\s+de|hacienda|finca|"
@@ -312,6 +319,9 @@ def address_recognizer(language: str) -> RuleRecognizer:
                               rf"{CAP}(?:\s+(?:(?:de|del|la|las|los|el)\s+)?{CAP}){{0,3}}")
     block_lot = re.compile(r"(?i:\b(?:mz|mza|manzana)\.?)\s*[A-Z0-9]{1,3}\s*,?\s*"
                            r"(?i:(?:lt|lote)\.?)\s*\d{1,4}[A-Za-z]?")
+    # Central American grid addresses: "4a. avenida 12-59 zona 1", "6a calle 3-45"
+    grid = re.compile(r"\b\d{1,2}\s?(?:a|ª|o|º)\.?\s+(?i:avenida|av\.|calle|ave\.?)\s+"
+                      r"\d{1,3}\s?[-–]\s?\d{1,3}(?:,?\s+(?i:zona)\s+\d{1,2})?")
     numbered = re.compile(r"\b\d{1,3}\s+(?:Norte|Sur|Oriente|Poniente|Este|Oeste|Pte\.?|Ote\.?)"
                           r"\s+(?:#\s*)?\d{1,5}[A-Za-z]?\b")
     en_street = re.compile(rf"\b\d{{1,5}}\s+(?:{CAP}\s+){{1,3}}(?:{EN_STREET_TYPES})(?!\w)")
@@ -338,6 +348,7 @@ def address_recognizer(language: str) -> RuleRecognizer:
     rules = [Rule("street", street, 0.75, validator=street_check),
              Rule("street_named", street_named, 0.6, validator=named_check),
              Rule("block_lot", block_lot, 0.75),
+             Rule("grid_street", grid, 0.75),
              Rule("numbered_street", numbered, 0.75),
              Rule("en_street", en_street, 0.75)]
     addresses = RuleRecognizer("AddressRecognizer", "ADDRESS", rules, language, ADDRESS_CONTEXT)
