@@ -44,10 +44,11 @@ def save_figure(fig: Figure, folder: Path, formats: list[str], dpi: int) -> list
     metadata = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None},
                 "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None}}
     os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
-    for fmt in formats:
-        path = Path(folder) / f"{fig.name}.{fmt}"
-        fig.figure.savefig(path, format=fmt, dpi=dpi, bbox_inches="tight",
-                           metadata=metadata.get(fmt))
+    with plt.rc_context(STYLE):  # svg.hashsalt: stable element ids in SVG files
+        for fmt in formats:
+            path = Path(folder) / f"{fig.name}.{fmt}"
+            fig.figure.savefig(path, format=fmt, dpi=dpi, bbox_inches="tight",
+                               metadata=metadata.get(fmt))
         written.append(path)
     plt.close(fig.figure)
     return written

@@ -11,6 +11,7 @@ topic are the redacted turn text itself, truncated.
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import os
@@ -135,11 +136,12 @@ def choose_backend(language: str, params: TopicParams) -> str:
 # --------------------------------------------------------------------------- embeddings
 
 def _set_threads() -> None:
-    """Fixed thread counts: identical floating-point sums run after run."""
+    """One torch thread: the same floating-point summation order run after run and machine
+    after machine (with two threads, scores differed in the 7th digit between runs)."""
     try:
         import torch
 
-        torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+        torch.set_num_threads(1)
     except ImportError:  # pragma: no cover - torch is a dependency
         pass
 
@@ -736,3 +738,23 @@ def save_model(result: TopicsResult, folder: Path) -> None:
         model.vectorizer_model.vocabulary_ = {k: int(v) for k, v in sorted(vocab.items())}
         model.save(str(Path(folder) / g.language), serialization="safetensors",
                    save_ctfidf=True, save_embedding_model=pointer)
+        _round_scores(Path(folder) / g.language / "topics.json")
+
+
+def _round_scores(path: Path, digits: int = 5) -> None:
+    """Round the word scores BERTopic writes: their last float32 digits vary between runs
+    (BLAS summation order), which would make the saved model differ byte for byte."""
+    if not path.exists():
+        return
+
+    def rounded(value):
+        if isinstance(value, float):
+            return round(value, digits)
+        if isinstance(value, list):
+            return [rounded(v) for v in value]
+        if isinstance(value, dict):
+            return {k: rounded(v) for k, v in value.items()}
+        return value
+
+    data = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps(rounded(data), indent=2), encoding="utf-8")

@@ -257,12 +257,232 @@ DIALOGUE_CASES: list[tuple[str, list[str], set[str], set[str], dict[str, str]]] 
 ]
 
 
+# Written fresh for the recall work on the codes most missed by other writers (impunity, family
+# support and rejection, shelters, custody threats, fear, blame, officials, organized crime): a
+# breadth of paraphrase in English and in several regional Spanish varieties, plus a few
+# near-misses that must NOT code. Not taken from (or modelled on) any corpus.
+BROAD_CASES: list[tuple[str, list[str], set[str], set[str], dict[str, str]]] = [
+    ("en", ["Was anyone punished?",
+            "The owner of the bar paid his way out and was home within a week. Only the girl "
+            "who collected the money went to prison."],
+     {"IMPUNITY"}, set(), {}),
+    ("en", ["And the man who recruited you?",
+            "He is still walking around the market like nothing happened. I see him on "
+            "Saturdays."],
+     {"IMPUNITY"}, set(), {}),
+    ("en", ["What came of the complaint?",
+            "They let him out on a technicality and he went straight back to recruiting girls."],
+     {"IMPUNITY"}, set(), {}),
+    ("en", ["Where is your brother now?",
+            "My brother is still living in the capital, he works in a bakery."],
+     set(), {"IMPUNITY"}, {}),
+    ("en", ["Who looked after your son?",
+            "My grandmother raised my boy while I was away, and when I came back she made up "
+            "the bed for me without a single question."],
+     {"FAMILY_SUPPORT"}, {"FAMILY_REJECTION"}, {}),
+    ("en", ["Where did you live after that?",
+            "My sister and her husband let me move in with them. They never once made me feel "
+            "like a burden."],
+     {"FAMILY_SUPPORT"}, {"FAMILY_REJECTION"}, {}),
+    ("en", ["Where did they take you?",
+            "The organisation had a house where they took us to live, six of us with a "
+            "housemother who cooked for everyone."],
+     {"CARE_SHELTER"}, set(), {}),
+    ("en", ["And after the hospital?",
+            "They moved me to a protection home run by the state. I had my own bed for the "
+            "first time."],
+     {"CARE_SHELTER"}, set(), {}),
+    ("en", ["Did he threaten you?",
+            "He told me that if I went to the police, the social workers would take my kids "
+            "and put them in care."],
+     {"CHILD_CUSTODY_THREAT"}, set(), {}),
+    ("en", ["Where was your daughter?",
+            "They held on to my little girl back home. Every time I complained they reminded "
+            "me that she was with them."],
+     {"CHILD_CUSTODY_THREAT"}, set(), {}),
+    ("en", ["How did your family react?",
+            "When I came back my father would not let me through the door. He said I had "
+            "dishonoured the family name."],
+     {"FAMILY_REJECTION"}, {"FAMILY_SUPPORT"}, {}),
+    ("en", ["And the people around you?",
+            "The neighbours talk. My aunt said to my face that I had brought it on myself."],
+     {"FAMILY_REJECTION"}, set(), {}),
+    ("en", ["Do you feel safe now?",
+            "I still check the street before I go out. His cousins live two blocks away and "
+            "they have sent me messages."],
+     {"FEAR_RETALIATION"}, set(), {}),
+    ("en", ["How was the interview with the police?",
+            "The detective asked why I had not run away if it was so bad, as if I had stayed "
+            "for fun."],
+     {"REVICT_BLAME"}, set(), {}),
+    ("en", ["What happened when you went to report?",
+            "At the prosecutor's office they kept me waiting all day and then told me to come "
+            "back tomorrow. Nobody even asked my name."],
+     {"OFFICIAL_INDIFFERENCE"}, {"OFFICIAL_EMPATHY"}, {}),
+    ("en", ["Who found you?",
+            "The policewoman who found me gave me her jacket and stayed with me at the "
+            "hospital all night."],
+     {"OFFICIAL_EMPATHY"}, {"OFFICIAL_INDIFFERENCE"}, {}),
+    ("en", ["What happened at the migration centre?",
+            "In the migration centre they took my phone, and for three weeks I could not tell "
+            "my mother I was alive."],
+     {"REVICT_INSTITUTIONAL"}, set(), {}),
+    ("en", ["Who were they?",
+            "It was a big network. The syndicate ran bars in three cities and everybody paid "
+            "them."],
+     {"ORGANIZED_CRIME"}, set(), {}),
+    ("es", ["¿Y el señor que la llevó?",
+            "Ese señor anda bien campante por la colonia, nunca le hicieron nada."],
+     {"IMPUNITY"}, set(), {}),
+    ("es", ["¿Lo detuvieron?",
+            "Lo tuvieron dos semanas adentro, pagó la fianza y ya está en la calle otra vez."],
+     {"IMPUNITY"}, set(), {}),
+    ("es", ["¿Qué pasó con el proceso?",
+            "Al tipo lo cogieron, pero a los tres meses ya estaba afuera, dizque por "
+            "vencimiento de términos."],
+     {"IMPUNITY"}, set(), {}),
+    ("es", ["¿Dónde vive su hermano?",
+            "Mi hermano sigue viviendo en Lima, trabaja de mototaxista."],
+     set(), {"IMPUNITY"}, {}),
+    ("es", ["¿Quién la ayudó?",
+            "Mi tía me dio posada y mi abuelita me ayudó a criar a los cipotes."],
+     {"FAMILY_SUPPORT"}, {"FAMILY_REJECTION"}, {}),
+    ("es", ["¿Cómo la recibieron en casa?",
+            "Mis papás me recibieron con los brazos abiertos, nunca me reprocharon nada."],
+     {"FAMILY_SUPPORT"}, {"FAMILY_REJECTION"}, {}),
+    ("es", ["¿Y su madre?",
+            "Mi vieja me bancó en todo, me tenía a los nenes mientras yo iba a la "
+            "capacitación."],
+     {"FAMILY_SUPPORT"}, set(), {}),
+    ("es", ["¿Adónde la llevaron?",
+            "Nos llevaron a una casa de la fundación donde vivimos como seis meses con otras "
+            "chicas."],
+     {"CARE_SHELTER"}, set(), {}),
+    ("es", ["¿Y después de declarar?",
+            "Me pasaron a un espacio de protección del gobierno, con cuarto propio y cocina."],
+     {"CARE_SHELTER"}, set(), {}),
+    ("es", ["¿Y su hijo?",
+            "Mi expareja se llevó a mi hijo y me dijo que con mi pasado ningún juez me lo iba "
+            "a devolver."],
+     {"CHILD_CUSTODY_THREAT"}, set(), {}),
+    ("es", ["¿La amenazaban?",
+            "Me decían que si abría la boca, Bienestar se llevaba a mis chamacos."],
+     {"CHILD_CUSTODY_THREAT"}, set(), {}),
+    ("es", ["¿Cómo reaccionó su familia?",
+            "En mi casa me cerraron la puerta. Mi papá dijo que yo ya no era su hija."],
+     {"FAMILY_REJECTION"}, {"FAMILY_SUPPORT"}, {}),
+    ("es", ["¿Y en el pueblo?",
+            "En el pueblo todos cuchichean cuando paso, y mis cuñadas no dejan que sus hijos "
+            "se me acerquen."],
+     {"FAMILY_REJECTION"}, set(), {}),
+    ("es", ["¿Por qué no declara?",
+            "Ellos tienen gente en todos lados. Si declaro, me pueden desaparecer."],
+     {"FEAR_RETALIATION"}, set(), {}),
+    ("es", ["¿Qué le dijo el policía?",
+            "El policía me preguntó que para qué me había ido con ese hombre, que seguro yo "
+            "sabía."],
+     {"REVICT_BLAME"}, set(), {}),
+    ("es", ["¿Cómo la atendieron en la fiscalía?",
+            "En la fiscalía me tuvieron esperando todo el día y al final me dijeron que "
+            "volviera otro día. Ni me preguntaron cómo estaba."],
+     {"OFFICIAL_INDIFFERENCE"}, {"OFFICIAL_EMPATHY"}, {}),
+    ("es", ["¿Y el agente de migración?",
+            "El agente de migración se portó bien conmigo, me consiguió un abrigo y me llevó "
+            "a comer."],
+     {"OFFICIAL_EMPATHY"}, {"OFFICIAL_INDIFFERENCE"}, {}),
+    ("es", ["¿Cómo fue la estación migratoria?",
+            "En la estación migratoria nos tuvieron semanas sin dejarnos hablar con nadie, "
+            "como si fuéramos presas."],
+     {"REVICT_INSTITUTIONAL"}, set(), {}),
+    ("es", ["¿Para quién trabajaban?",
+            "Esa gente trabajaba para los de la plaza, los que mandan en todo el municipio."],
+     {"ORGANIZED_CRIME"}, set(), {}),
+    ("es", ["¿Quiénes eran?",
+            "Era una red grande, tenían whiskerías en tres provincias y todos les pagaban."],
+     {"ORGANIZED_CRIME"}, set(), {}),
+]
+
+
+# A second fresh batch, written AFTER the rules were broadened and measured once without any
+# rule change (an untuned estimate of recall on new wording; see the report).
+BROAD_CASES_2: list[tuple[str, list[str], set[str], set[str], dict[str, str]]] = [
+    ("en", ["What happened to the woman who ran the place?",
+            "The judge gave her eighteen months, suspended, and she opened another place "
+            "across town."],
+     {"IMPUNITY"}, set(), {}),
+    ("en", ["Was there an arrest?",
+            "Nobody was ever arrested. The file is sitting in a drawer somewhere."],
+     {"IMPUNITY"}, set(), {}),
+    ("en", ["Who helped you when you came out?",
+            "My cousin drove six hours to pick me up, and I have lived with her family ever "
+            "since."],
+     {"FAMILY_SUPPORT"}, {"FAMILY_REJECTION"}, {}),
+    ("en", ["How did your in-laws take it?",
+            "My husband's family told him to leave me because I was dirty now."],
+     {"FAMILY_REJECTION"}, {"FAMILY_SUPPORT"}, {}),
+    ("en", ["Did she use your baby against you?",
+            "She kept my passport and my baby's birth certificate, and said if I made trouble "
+            "I would lose the baby."],
+     {"CHILD_CUSTODY_THREAT"}, set(), {}),
+    ("en", ["Have you felt safe since?",
+            "I moved three times in one year because I kept seeing his car outside."],
+     {"FEAR_RETALIATION"}, set(), {}),
+    ("en", ["What was the trial like?",
+            "The lawyer for the defence asked me in court if I had enjoyed the money."],
+     {"REVICT_BLAME"}, set(), {}),
+    ("en", ["Where did you sleep the first months?",
+            "We lived in a convent for a while. The sisters gave us a room and food."],
+     {"CARE_SHELTER"}, set(), {}),
+    ("en", ["Did the consulate help?",
+            "The consulate said they could not help me without an appointment, and the next "
+            "one was in March."],
+     {"OFFICIAL_INDIFFERENCE"}, {"OFFICIAL_EMPATHY"}, {}),
+    ("en", ["Who recruited you?",
+            "The guys who recruited me were part of a ring that moved women from the border "
+            "towns to the mines."],
+     {"ORGANIZED_CRIME"}, set(), {}),
+    ("es", ["¿Y el proxeneta?",
+            "Al proxeneta le dieron tres años en suspenso y ya está atendiendo otro boliche."],
+     {"IMPUNITY"}, set(), {}),
+    ("es", ["¿Cómo terminó la denuncia?",
+            "Al final el Ministerio Público dijo que no había elementos y ahí murió todo."],
+     {"IMPUNITY"}, set(), {}),
+    ("es", ["¿Quién la apoyó?",
+            "Mi mamá me recibió a los niños mientras yo me recuperaba, y mi hermano me ayudó "
+            "con el arriendo."],
+     {"FAMILY_SUPPORT"}, {"FAMILY_REJECTION"}, {}),
+    ("es", ["¿Y su papá?",
+            "Mi papá me botó de la casa y me dijo que ya no tenía hija."],
+     {"FAMILY_REJECTION"}, {"FAMILY_SUPPORT"}, {}),
+    ("es", ["¿Cómo la controlaba?",
+            "Ella me decía que si yo me iba, a mi patojo lo iba a vender."],
+     {"CHILD_CUSTODY_THREAT"}, set(), {}),
+    ("es", ["¿Volvería a su barrio?",
+            "Me da miedo volver al barrio, allá saben que yo hablé con la fiscalía."],
+     {"FEAR_RETALIATION"}, set(), {}),
+    ("es", ["¿Dónde vivió después?",
+            "Estuve en un hogar de la provincia, compartía la pieza con otras dos chicas."],
+     {"CARE_SHELTER"}, set(), {}),
+    ("es", ["¿Cómo fue con la fiscal?",
+            "La fiscal me habló despacito, me dijo que no era mi culpa y me creyó."],
+     {"OFFICIAL_EMPATHY"}, {"OFFICIAL_INDIFFERENCE"}, {}),
+    ("es", ["¿Cómo era el albergue?",
+            "En el albergue del DIF no nos dejaban ni salir al patio, y nos castigaban sin "
+            "comer."],
+     {"REVICT_INSTITUTIONAL"}, set(), {}),
+    ("es", ["¿Quién mandaba en su colonia?",
+            "En mi colonia mandaba la mara, y a las muchachas nos obligaban a ser novias de "
+            "ellos."],
+     {"ORGANIZED_CRIME"}, set(), {}),
+]
+
+
 def all_cases() -> list[tuple[str, list[str], set[str], set[str], dict[str, str]]]:
     """Every case as (language, alternating interviewer/participant turns, must, must not,
     valences)."""
     single = [(lang, [q, text], must, must_not, val)
               for lang, q, text, must, must_not, val in CASES]
-    return single + DIALOGUE_CASES
+    return single + DIALOGUE_CASES + BROAD_CASES + BROAD_CASES_2
 
 
 @pytest.fixture(scope="module")
@@ -310,4 +530,16 @@ def test_generalisation_pass_share(results):
     # Codes and case ids only: no passage text in the output.
     log.warning("generalisation set: %d/%d passages pass (%.0f%%); failures: %s",
                 len(results) - len(failed), len(results), 100 * share, failed)
+    assert share >= MIN_PASS_SHARE, f"pass share {share:.2f}; failures: {failed}"
+
+
+def test_broad_paraphrase_share(results):
+    """The recall set for other writers' wording: report and bound its own pass share."""
+    n = len(BROAD_CASES) + len(BROAD_CASES_2)
+    tail = results[-n:]
+    failed = [(pid, problems) for pid, problems in tail if problems]
+    share = 1 - len(failed) / len(tail)
+    log.warning("broad paraphrase set: %d/%d pass (%.0f%%); failures: %s",
+                len(tail) - len(failed), len(tail), 100 * share, failed)
+    assert len(BROAD_CASES) + len(BROAD_CASES_2) >= 40
     assert share >= MIN_PASS_SHARE, f"pass share {share:.2f}; failures: {failed}"
