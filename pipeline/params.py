@@ -73,19 +73,25 @@ def parse_params(data: dict | None, source: str = "params.yaml") -> Params:
         raise ConfigError(f"{source} is not valid:\n  {problems}") from None
 
 
-def load_params(path: Path | str | None) -> Params:
-    if path is None:
-        return Params()
+def read_yaml(path: Path | str, missing_hint: str) -> object:
+    """Parse a YAML file; a missing file or a syntax error is a ConfigError naming the line."""
     path = Path(path)
     if not path.exists():
-        raise ConfigError(f"{path}: file not found; pass --params with the path of params.yaml")
+        raise ConfigError(f"{path}: file not found; {missing_hint}")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)
         raise ConfigError(f"{where}: not valid YAML ({getattr(exc, 'problem', 'syntax error')}); "
-                          "check indentation and colons") from None
+                          "check indentation, colons and quotes") from None
+
+
+def load_params(path: Path | str | None) -> Params:
+    if path is None:
+        return Params()
+    path = Path(path)
+    data = read_yaml(path, "pass --params with the path of params.yaml")
     if data is not None and not isinstance(data, dict):
         raise ConfigError(f"{path}: must be a mapping of sections (corpus:, redaction:, ...)")
     return parse_params(data, str(path))

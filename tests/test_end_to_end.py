@@ -128,13 +128,24 @@ def test_metrics_written(e2e_run):
 
 
 def test_report_recovers_the_regional_contrasts(e2e_run):
+    """The contrasts of the regional report that the demo corpus encodes (THEMES.md)."""
     out, _, _ = e2e_run
     divergences = pd.read_csv(out / "tables" / "divergences.csv",
                               keep_default_na=False).set_index("code")
+
+    def stands_out(code: str, country: str, side: str = "above") -> bool:
+        row = divergences.loc[code]
+        return str(row["divergent"]) == "True" and country in row[f"countries_{side}"]
+
+    assert stands_out("CORRUPTION", "MX")
+    assert stands_out("ORGANIZED_CRIME", "MX")
+    assert stands_out("OFFICIAL_EMPATHY", "CO") and stands_out("OFFICIAL_EMPATHY", "MX", "below")
+    assert stands_out("RETURN_FORCED", "EC") and stands_out("RETURN_FORCED", "MX")
     convergences = pd.read_csv(out / "tables" / "convergences.csv").set_index("code")
-    assert "MX" in divergences.loc["CORRUPTION", "countries_above"]
-    assert bool(convergences.loc["DISTRUST_JUSTICE", "convergent"])
-    assert bool(convergences.loc["CARE_PSYCH", "convergent"])
+    for code in ("DISTRUST_JUSTICE", "CARE_PSYCH", "IMPUNITY", "CARE_NGO"):
+        assert bool(convergences.loc[code, "convergent"]), code
+    report = (out / "report" / "report.md").read_text(encoding="utf-8")
+    assert "Corruption" in report and "### MX" in report
 
 
 def test_run_is_deterministic(e2e_run, tmp_path):

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from pipeline.errors import ConfigError
+from pipeline.params import read_yaml
 
 CODE_ID = re.compile(r"^[A-Z][A-Z0-9_]{1,63}$")
 RULE_ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -298,14 +298,5 @@ def parse_codebook(data: Any, source: str = "codebook") -> Codebook:
 
 
 def load_codebook(path: Path | str) -> Codebook:
-    path = Path(path)
-    if not path.exists():
-        raise ConfigError(f"{path}: codebook not found; set coding.codebook in params.yaml")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise ConfigError(f"{where}: not valid YAML ({getattr(exc, 'problem', 'syntax error')})"
-                          "; check indentation, colons and quotes") from None
+    data = read_yaml(path, "the codebook was not found; set coding.codebook in params.yaml")
     return parse_codebook(data, str(path))

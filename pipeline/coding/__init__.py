@@ -1,0 +1,1 @@
+"""Thematic codebook, rule-based bilingual coder and agreement statistics."""
