@@ -196,3 +196,14 @@ def test_excerpt_window():
     cut = excerpt(text, 300, 310, 80)
     assert len(cut) <= 84 and cut.startswith("…") and cut.endswith("…")
     assert excerpt("short text", 0, 5, 80) == "short text"
+
+
+def test_qdpx_and_qdc_share_code_guids(run_dir):
+    from pipeline.coding.export import stable_guid
+    from pipeline.report.qdpx import guid
+
+    assert guid("code", "CORRUPTION") == stable_guid("code", "CORRUPTION")
+    params, paths = run_dir
+    with zipfile.ZipFile(paths.report / "project.qdpx") as archive:
+        project = archive.read("project.qde").decode()
+    assert stable_guid("code", "CORRUPTION") in project

@@ -181,3 +181,23 @@ def test_notebooks_execute(e2e_run, tmp_path):
         os.environ["TESTIMONY_OUTPUTS"] = str(out)
         client.execute()
         nbformat.validate(notebook)
+
+
+def test_demo_qdpx_valid_and_codings_point_at_evidence(e2e_run):
+    from lxml import etree
+
+    from pipeline.report.qdpx import validate_project
+
+    out, _, _ = e2e_run
+    with zipfile.ZipFile(out / "report" / "project.qdpx") as archive:
+        project = archive.read("project.qde")
+        sources = {n: archive.read(n).decode("utf-8") for n in archive.namelist()
+                   if n.startswith("Sources/")}
+    assert validate_project(project, ROOT / "schemas" / "refi-qda" / "Project.xsd") == []
+    ns = {"q": "urn:QDA-XML:project:1.0"}
+    root = etree.fromstring(project)
+    for source in root.iterfind(".//q:TextSource", ns):
+        text = sources[f"Sources/{source.get('guid')}.txt"]
+        for selection in source.iterfind("q:PlainTextSelection", ns):
+            start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
+            assert 0 <= start < end <= len(text)

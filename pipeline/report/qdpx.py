@@ -4,15 +4,15 @@ continue in QualCoder, NVivo, ATLAS.ti or MAXQDA. Only redacted text goes in."""
 from __future__ import annotations
 
 import io
-import uuid
 import zipfile
 from pathlib import Path
 
 import pandas as pd
 from lxml import etree
 
+from pipeline.coding.export import stable_guid
+
 NS = "urn:QDA-XML:project:1.0"
-_GUID_NAMESPACE = uuid.UUID("6f1c2b64-4d0e-4c7a-9a55-3c1f6d8e2b10")
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442"]
 ATTRIBUTES = ["country", "language", "profile", "exploitation", "organization", "interview_year"]
 FIXED_TIME = "2000-01-01T00:00:00Z"
@@ -20,8 +20,8 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def guid(kind: str, key: str) -> str:
-    """Stable GUIDs: the same project always exports the same identifiers."""
-    return str(uuid.uuid5(_GUID_NAMESPACE, f"{kind}:{key}")).upper()
+    """Stable GUIDs, shared with codebook.qdc: the same code has the same GUID in both."""
+    return stable_guid(kind, key)
 
 
 def _el(parent, tag: str, **attrs) -> etree._Element:
