@@ -60,3 +60,13 @@ def test_heldout_corpus_redacts_without_tripping_the_gate(tmp_path):
     assert result["direct_leakage"]["all"]["leakage"] <= 0.05
     assert result["quasi_leakage"]["all"]["leakage"] <= 0.10
     assert result["over_redaction"]["all"]["over_redaction"] <= 0.10
+
+
+@pytest.mark.parametrize("lang,text,kept", [
+    ("en", "I leave it in God's hands now.", "God's hands"),
+    ("en", "They sent me to the Ministry of Labour, nobody spoke K'iche' there.", "Ministry of Labour"),
+    ("en", "They sent me to the Ministry of Labour, nobody spoke K'iche' there.", "K'iche'"),
+    ("es", "Fui a la FELCC y después a la Defensoría de la Niñez.", "la FELCC"),
+])
+def test_institutions_languages_and_religious_words_are_kept(lang, text, kept):
+    assert kept in redact_one(text, lang)

@@ -298,7 +298,7 @@ class Analyzer:
             return None
         start = text.index(value, start)
         end = start + len(value)
-        folded = fold(value)
+        folded = re.sub(r"['’]s\b", "", fold(value))  # "God's" is checked as "god"
         strong = span.recognizer in STRONG_RECOGNIZERS
         if "\n" in value:
             return None

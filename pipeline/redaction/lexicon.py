@@ -44,6 +44,9 @@ afroecuatoriano afroecuatoriana latino latina latinos latinas hispanic
 LANGUAGES = """
 quechua aymara kichwa quichua guaraní guarani náhuatl nahuatl wayuu wayuunaiki maya mixteco
 zapoteco tzotzil otomí otomi español castellano inglés ingles portugués portugues francés
+k'iche' kiche quiché quiche kaqchikel cakchiquel q'eqchi' qeqchi kekchi mam tz'utujil tzutujil
+tseltal tzeltal mixe mazateco totonaco purépecha purepecha garífuna garifuna miskito
+mapudungun shuar awajún awajun ashaninka asháninka shipibo
 """.split()
 
 # Institution types and names of public bodies: analysts need them after redaction.
@@ -68,6 +71,10 @@ emergencia acogida hogar secretaría secretaria subsecretaría instituto consejo
 línea linea seguro social salud trabajo empleo educación educacion seguridad policial judicial
 penal sala audiencia suprema constitucional cancillería cancilleria ministerio público
 dni curp rfc ine ruc cuil cuit nit sis iess imss issste sat dian sena eps ips sisben
+labour labor work employment health education justice interior women children family social
+development welfare affairs foreign exterior relaciones exteriores desarrollo humano
+felcc felcv slim dna sepdavi pgn mp pnc svet sosep codeni minna pgr fgr fevimtra cndh dif
+conapred inami comar
 comar cndh fgr pgr demuna pnp esmad cicpc lgbt lgbti lgbtiq lgbtq trans sida vih hiv aids
 covid hogar casa sierra costa selva oriente amazonía amazonia altiplano llanos caribe pacífico
 pacifico andes spanish english portuguese portugués french francés castellano español
