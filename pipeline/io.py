@@ -6,7 +6,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -79,9 +79,3 @@ def atomic_dir(target: Path | str) -> Iterator[Path]:
         if tmp.exists():
             shutil.rmtree(tmp)
 
-
-def write_all(target: Path | str, writer: Callable[[Path], None]) -> Path:
-    """Run `writer(tmp_dir)` and swap its result in as `target`."""
-    with atomic_dir(target) as tmp:
-        writer(tmp)
-    return Path(target)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -36,7 +35,3 @@ def stage_main(name: str, run: StageFn, argv: list[str] | None = None) -> int:
     for key, value in (result or {}).items():
         log.info("%s: %s = %s", name, key, value)
     return 0
-
-
-def exit_with(code: int) -> None:
-    sys.exit(code)
