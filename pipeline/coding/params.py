@@ -7,6 +7,23 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 
+class SemanticParams(BaseModel):
+    """The semantic layer: exemplar similarity combined with the rules (see README)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = True
+    embedder: Literal["use", "e5"] = "use"
+    exemplars: str = "codebooks/exemplars"
+    calibration: str = "codebooks/calibration.json"
+    # Embeddings cached by text hash (vectors only, never text); git- and DVC-ignored.
+    cache_dir: str | None = ".cache/embeddings"
+    # Units are each participant sentence and windows of this many consecutive sentences.
+    window: int = Field(default=2, ge=1, le=4)
+    # The only corpus `testimony calibrate` sets thresholds on (train set; never validation).
+    train_corpus: str = "corpora/demo"
+
+
 class CodingParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -33,3 +50,4 @@ class CodingParams(BaseModel):
     # Longest redacted snippet stored per coding (characters).
     snippet_chars: int = Field(default=240, ge=40, le=2000)
     batch_size: int = Field(default=64, ge=1)
+    semantic: SemanticParams = Field(default_factory=SemanticParams)

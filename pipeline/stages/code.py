@@ -14,6 +14,7 @@ import pandas as pd
 from pipeline.coding.codebook import load_codebook
 from pipeline.coding.export import codebook_markdown, codebook_qdc
 from pipeline.coding.matcher import Coder, participant_codes
+from pipeline.coding.semantic_coder import load_scorer
 from pipeline.errors import InputError, Problem
 from pipeline.io import write_csv, write_parquet, write_text
 from pipeline.params import Params
@@ -45,6 +46,12 @@ def run(params: Params, out_dir: Path, corpus_dir: Path) -> dict:  # noqa: ARG00
     segments = read_segments(paths.segments)
     coder = Coder(codebook, params.coding)
     codings = coder.code_segments(segments)
+    semantic = params.coding.semantic
+    if semantic.enabled:
+        scorer = load_scorer(codebook, semantic)
+        codings = scorer.decide(scorer.units(segments), codings)
+        codings["snippet"] = codings["snippet"].astype(str).str.slice(
+            0, params.coding.snippet_chars)
     participants = sorted(segments["participant_id"].astype(str).unique())
     table = participant_codes(codings, participants, codebook, params.coding)
     write_parquet(paths.codings, codings)
@@ -55,6 +62,8 @@ def run(params: Params, out_dir: Path, corpus_dir: Path) -> dict:  # noqa: ARG00
     return {
         "participants coded": len(participants),
         "codings": len(codings),
+        "semantic codings": int((codings["rule"] == "semantic").sum())
+        if "rule" in codings else 0,
         "codes present (participant x code)": int(table["present"].sum()),
         "seconds": round(seconds, 1),
         "codings file": str(paths.codings),
