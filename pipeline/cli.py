@@ -150,5 +150,56 @@ def calibrate(out: Annotated[Path, typer.Option(help="output folder of the TRAIN
                    f"{model.fit.get('cv_auc_exemplars')}")
 
 
+@app.command()
+def review(out: Annotated[Path, typer.Option(help="output folder of a run")] = Path("outputs"),
+           n: Annotated[int, typer.Option("--n", help="passages to review")] = 200,
+           params: ParamsOption = None) -> None:
+    """Write a review sheet (CSV + HTML) of the coder's most uncertain decisions."""
+    setup_logging(False)
+    from pipeline.coding.codebook import load_codebook
+    from pipeline.coding.review import write_review
+    try:
+        loaded = load_params(_params_path(params))
+        csv_path, html_path, count = write_review(out, n, load_codebook(loaded.coding.codebook))
+    except PipelineError as exc:
+        _fail(exc)
+    typer.echo(f"{count} passages to review: {csv_path} (fill the 'answer' column with yes/no)"
+               f" and {html_path}")
+
+
+@app.command()
+def learn(decisions: Annotated[Path, typer.Option(help="the filled review sheet (CSV)")],
+          train_out: Annotated[Path, typer.Option(help="output folder of the training corpus "
+                                                       "run")] = Path("outputs"),
+          validation_out: Annotated[Path | None, typer.Option(
+              help="output folder of a validation corpus run, to report agreement")] = None,
+          validation_gold: Annotated[Path | None, typer.Option(
+              help="gold themes.csv of that validation corpus")] = None,
+          params: ParamsOption = None) -> None:
+    """Add reviewed passages to the exemplar bank, refit, report validation agreement."""
+    setup_logging(False)
+    from pipeline.coding.codebook import load_codebook
+    from pipeline.coding.fit import calibrate_files
+    from pipeline.coding.review import add_to_bank, read_decisions, validation_f1
+    try:
+        loaded = load_params(_params_path(params))
+        codebook = load_codebook(loaded.coding.codebook)
+        answered = read_decisions(decisions)
+        measure = validation_out is not None and validation_gold is not None
+        before = validation_f1(loaded, codebook, validation_out, validation_gold) \
+            if measure else None
+        added = add_to_bank(answered, Path(loaded.coding.semantic.exemplars))
+        calibrate_files(loaded, train_out)
+        after = validation_f1(loaded, codebook, validation_out, validation_gold) \
+            if measure else None
+    except PipelineError as exc:
+        _fail(exc)
+    typer.echo(f"{len(answered)} answers read, {added} new exemplars; calibration refitted")
+    if measure:
+        for lang in sorted(after):
+            typer.echo(f"  validation macro F1 ({lang}): {before.get(lang, float('nan')):.3f}"
+                       f" -> {after[lang]:.3f}")
+
+
 if __name__ == "__main__":
     app()

@@ -28,6 +28,8 @@ class OutputPaths:
     def codings(self) -> Path: return self.coding / "codings.parquet"
     @property
     def participant_codes(self) -> Path: return self.coding / "participant_codes.csv"
+    @property
+    def review_candidates(self) -> Path: return self.coding / "review_candidates.parquet"
     # topics
     @property
     def topics(self) -> Path: return self.root / "topics"

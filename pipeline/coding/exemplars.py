@@ -136,6 +136,8 @@ def load_exemplars(folder: Path | str, codebook: Codebook) -> ExemplarBank:
                     where = seen_ids[record["id"]]
                     errors.append(f"duplicate id '{record['id']}' (also {where[0]}:{where[1]})")
                 key = (record["code"], record["polarity"], " ".join(record["text"].lower().split()))
+                if key in seen_texts and record["provenance"].endswith("_in_review"):
+                    continue  # a reviewed passage the bank already holds
                 if key in seen_texts:
                     where = seen_texts[key]
                     errors.append(f"duplicate text for {record['code']} {record['polarity']} "

@@ -85,14 +85,21 @@ class SemanticScorer:
         assert self.calibration is not None
         return {c: self.calibration.model(c).probability(feats[c]["X"]) for c in self.codes}
 
-    def decide(self, units: pd.DataFrame, codings: pd.DataFrame) -> pd.DataFrame:
-        """Accepted codings: rule evidence in accepted units, semantic codings elsewhere."""
+    def decide(self, units: pd.DataFrame, codings: pd.DataFrame
+               ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Accepted codings (rule evidence in accepted units, semantic codings elsewhere) and
+        the review candidates (every unit x code decision that was not a certain no)."""
+        from pipeline.coding.review import candidates
         assert self.calibration is not None
         columns = list(codings.columns) + AUDIT_COLUMNS
         if units.empty:
-            return pd.DataFrame(columns=columns)
+            return pd.DataFrame(columns=columns), candidates(units, {}, {}, {})
         vectors, feats = self.features(units, codings)
         probs = self.probabilities(feats)
+        cands = candidates(
+            units, probs, {c: self.calibration.model(c).threshold for c in self.codes},
+            {c: [self.index.ids[j] if j >= 0 else "" for j in feats[c]["nearest"]]
+             for c in self.codes})
         starts = units["start"].to_numpy()
         ends = units["end"].to_numpy()
         pids = units["participant_id"].to_numpy()
@@ -123,7 +130,7 @@ class SemanticScorer:
                          "threshold": float("nan"), "exemplar": ""})
         frame = pd.DataFrame(rows, columns=columns)
         return frame.sort_values(["participant_id", "start", "code", "rule"],
-                                 kind="stable").reset_index(drop=True)
+                                 kind="stable").reset_index(drop=True), cands
 
     def _nearest(self, feats: dict, code: str, i: int) -> str:
         col = int(feats[code]["nearest"][i])

@@ -13,8 +13,7 @@ import pandas as pd
 
 from pipeline.coding.codebook import load_codebook
 from pipeline.coding.export import codebook_markdown, codebook_qdc
-from pipeline.coding.matcher import Coder, participant_codes
-from pipeline.coding.semantic_coder import load_scorer
+from pipeline.coding.run import code_corpus
 from pipeline.errors import InputError, Problem
 from pipeline.io import write_csv, write_parquet, write_text
 from pipeline.params import Params
@@ -44,16 +43,9 @@ def run(params: Params, out_dir: Path, corpus_dir: Path) -> dict:  # noqa: ARG00
     began = time.perf_counter()
     codebook = load_codebook(params.coding.codebook)
     segments = read_segments(paths.segments)
-    coder = Coder(codebook, params.coding)
-    codings = coder.code_segments(segments)
-    semantic = params.coding.semantic
-    if semantic.enabled:
-        scorer = load_scorer(codebook, semantic)
-        codings = scorer.decide(scorer.units(segments), codings)
-        codings["snippet"] = codings["snippet"].astype(str).str.slice(
-            0, params.coding.snippet_chars)
+    codings, table, candidates = code_corpus(segments, codebook, params.coding)
     participants = sorted(segments["participant_id"].astype(str).unique())
-    table = participant_codes(codings, participants, codebook, params.coding)
+    write_parquet(paths.review_candidates, candidates)
     write_parquet(paths.codings, codings)
     write_csv(paths.participant_codes, table)
     write_text(paths.coding / "codebook.qdc", codebook_qdc(codebook))
