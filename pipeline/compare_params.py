@@ -14,6 +14,11 @@ class CompareParams(BaseModel):
     residual_threshold: float = Field(1.96, gt=0.0)
     convergence_min_share: float = Field(0.5, ge=0.0, le=1.0)
     ci_level: float = Field(0.95, gt=0.5, lt=1.0)
+    # Per-code validation counts of the automatic coder (tp, fp, fn, tn): prevalence is also
+    # reported adjusted for coder error (Rogan-Gladen) and each conclusion marked robust or
+    # not. null: no adjustment.
+    coder_error: str | None = "codebooks/coder_error.json"
+    bootstrap: int = Field(1000, ge=100, le=100000)
 
 
 class FigureParams(BaseModel):

@@ -61,6 +61,14 @@ def _quotes_for(quotes: pd.DataFrame, code: str, country: str, limit: int) -> li
     return [f"> {r.quote} ({r.participant_id})" for r in rows.itertuples()]
 
 
+def _robust(row) -> str:
+    flag = getattr(row, "robust_to_coder_error", None)
+    if flag is None or flag == "":
+        return ""
+    robust = str(flag).lower() == "true"
+    return "; robust to coder error" if robust else "; *not robust to coder error*"
+
+
 def render_markdown(ctx: dict) -> str:
     """Build the report text from the run's tables (ctx: see stages/report.py)."""
     labels: dict[str, str] = ctx["labels"]
@@ -120,14 +128,15 @@ def render_markdown(ctx: dict) -> str:
     for row in convergent.itertuples():
         out += [f"- **{name(row.code)}**: {_pct(row.min_prevalence)} to "
                 f"{_pct(row.max_prevalence)} of participants across countries "
-                f"(pooled {_pct(row.pooled_prevalence)})."]
+                f"(pooled {_pct(row.pooled_prevalence)}){_robust(row)}."]
     out += ["", "![Themes by country](../figures/theme_country_heatmap.png)", ""]
 
     out += ["## Divergences: where countries differ", "",
             "![Divergences](../figures/divergences.png)", "",
             md_table(divergences[divergences["divergent"]][
                 ["code", "pooled_prevalence", "cramers_v", "q_value", "countries_above",
-                 "countries_below"]]), ""]
+                 "countries_below"] + [c for c in ("robust_to_coder_error",)
+                                       if c in divergences.columns]]), ""]
     countries = sorted(prevalence["country"].unique())
     for country in countries:
         out += [f"### {country}", ""]
@@ -149,6 +158,20 @@ def render_markdown(ctx: dict) -> str:
             out += ["No theme stands out for this country at the chosen thresholds."]
         out += [""]
 
+    reliability = ctx.get("reliability")
+    if reliability is not None and not reliability.empty:
+        out += ["## How reliable is the coding of each theme", "",
+                "Themes were coded automatically: codebook rules and similarity to example "
+                "passages, combined by a model fitted on training data only. On a separate "
+                "validation set coded by people, the coder found the share of present themes "
+                "given as *sensitivity* and correctly left out the share of absent themes "
+                "given as *specificity*. The comparison tables also give prevalence adjusted "
+                "for these error rates (`prevalence_adjusted_by_country.csv`), and each "
+                "convergence and divergence is marked *robust* when it still holds in at "
+                "least 80% of bootstrap draws of the participants and of the coder's error.",
+                "", md_table(reliability.assign(code=[name(c) for c in reliability["code"]])),
+                ""]
+
     out += ["## Emergent topics", "",
             "Topics found by the topic model that no codebook theme explains well are "
             "candidates for new codes.", ""]
@@ -167,9 +190,9 @@ def render_markdown(ctx: dict) -> str:
             "- Small samples: 12 to 16 participants per country. Intervals are wide and a "
             "difference of one or two participants can move a prevalence by 10 points; read "
             "the divergences with their q values and intervals.",
-            "- Automatic coding by rules: it finds what the codebook expects and can miss "
+            "- Automatic coding (rules and exemplar similarity): it can miss unusual "
             "paraphrases or mis-read negation; agreement with human coders is reported by "
-            "the `evaluate` stage where gold codes exist.",
+            "the `evaluate` stage where gold codes exist, and per theme above.",
             "- Redaction is automatic: a person responsible for the data should review the "
             "private review file before any release.",
             "- Interviews were conducted by different organisations with adapted questions; "

@@ -11,6 +11,7 @@ import pandas as pd
 from lxml import etree
 
 from pipeline.coding.export import stable_guid
+from pipeline.report.quotes import evidence_label, score_of
 
 NS = "urn:QDA-XML:project:1.0"
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442"]
@@ -98,6 +99,9 @@ def build_project(name: str, transcripts: dict[str, str], participants: pd.DataF
                             name=row.code, startPosition=int(row.start),
                             endPosition=int(row.end), creatingUser=user,
                             creationDateTime=FIXED_TIME)
+            score = score_of(row)
+            _el(selection, "Description").text = evidence_label(row) + (
+                f"; score {score:.3f}" if score is not None else "")
             coding = _el(selection, "Coding", guid=guid("coding", key), creatingUser=user,
                          creationDateTime=FIXED_TIME)
             _el(coding, "CodeRef", targetGUID=guid("code", row.code))

@@ -7,7 +7,25 @@ import hashlib
 
 import pandas as pd
 
-QUOTE_COLUMNS = ["code", "country", "participant_id", "segment_id", "quote"]
+QUOTE_COLUMNS = ["code", "country", "participant_id", "segment_id", "quote", "evidence",
+                 "score"]
+
+
+def evidence_label(row) -> str:
+    """What decided a coding: the rule id, or `semantic` and the nearest exemplar's id."""
+    rule = str(getattr(row, "rule", "") or "")
+    exemplar = str(getattr(row, "exemplar", "") or "")
+    if rule == "semantic":
+        return f"semantic (nearest exemplar {exemplar})" if exemplar else "semantic"
+    return f"rule {rule}"
+
+
+def score_of(row) -> float | None:
+    score = getattr(row, "score", None)
+    try:
+        return None if score is None or score != score else round(float(score), 3)
+    except (TypeError, ValueError):
+        return None
 
 
 def _stable_rank(seed: int, key: str) -> str:
@@ -55,7 +73,8 @@ def quote_bank(codings: pd.DataFrame, segments: pd.DataFrame, per_theme: int, ma
             text = seg.loc[row.segment_id, "text"]
             rows.append({"code": code, "country": country, "participant_id": row.participant_id,
                          "segment_id": row.segment_id,
-                         "quote": excerpt(text, start, end, max_chars)})
+                         "quote": excerpt(text, start, end, max_chars),
+                         "evidence": evidence_label(row), "score": score_of(row)})
             if len(used) >= per_theme:
                 break
     return pd.DataFrame(rows, columns=QUOTE_COLUMNS)

@@ -8,6 +8,13 @@ import pandas as pd
 
 from pipeline import compare
 from pipeline.codebook_info import code_families
+from pipeline.coder_error import (
+    adjusted_prevalence,
+    coding_reliability,
+    convergence_robustness,
+    divergence_robustness,
+    load_coder_error,
+)
 from pipeline.io import atomic_dir
 from pipeline.params import Params
 from pipeline.paths import OutputPaths
@@ -42,6 +49,19 @@ def run(params: Params, out_dir: Path, corpus_dir: Path) -> dict:
         "care_valence_by_country.csv": compare.care_valence(codes, participants),
         "sample_composition.csv": compare.sample_composition(participants),
     }
+    error = load_coder_error(settings.coder_error)
+    if error is not None:
+        matrix = compare.presence_matrix(codes, participants).reindex(columns=order,
+                                                                      fill_value=0)
+        country = participants.set_index("participant_id")["country"].astype(str).reindex(
+            matrix.index)
+        adjusted, boot = adjusted_prevalence(matrix, country, error, n_boot=settings.bootstrap,
+                                             seed=settings.seed, ci_level=settings.ci_level)
+        tables["prevalence_adjusted_by_country.csv"] = adjusted
+        tables["divergences.csv"] = divergence_robustness(tables["divergences.csv"], boot)
+        tables["convergences.csv"] = convergence_robustness(
+            tables["convergences.csv"], boot, settings.convergence_min_share)
+        tables["coding_reliability.csv"] = coding_reliability(error)
     if paths.doc_topics.exists():
         doc_topics = pd.read_parquet(paths.doc_topics)
         tables["topic_prevalence_by_country.csv"] = compare.topic_prevalence(

@@ -85,6 +85,7 @@ def run(params: Params, out_dir: Path, corpus_dir: Path) -> dict:
         "params": params.model_dump(mode="json"), "versions": package_versions(),
         "codebook_path": str(codebook), "codebook_hash": file_hash(codebook),
         "synthetic": settings.synthetic_data,
+        "reliability": _optional_csv(paths.tables / "coding_reliability.csv"),
     }
     text = render_markdown(context)
     transcripts = {p.stem: p.read_text(encoding="utf-8")
@@ -99,6 +100,10 @@ def run(params: Params, out_dir: Path, corpus_dir: Path) -> dict:
     return {"report": str(paths.report / "report.html"),
             "quote bank": f"{len(quotes)} quotes in {paths.report / 'quotes.csv'}",
             "REFI-QDA project": str(paths.report / "project.qdpx")}
+
+
+def _optional_csv(path: Path) -> pd.DataFrame | None:
+    return pd.read_csv(path) if path.exists() else None
 
 
 def main(argv: list[str] | None = None) -> int:
