@@ -201,3 +201,50 @@ def test_demo_qdpx_valid_and_codings_point_at_evidence(e2e_run):
         for selection in source.iterfind("q:PlainTextSelection", ns):
             start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
             assert 0 <= start < end <= len(text)
+
+
+def test_review_and_learn_cycle_with_a_simulated_coder(e2e_run, tmp_path):
+    """review -> a simulated coder answers from the demo gold -> learn adds the answers to a
+    copy of the exemplar bank, refits, and reports validation agreement before and after."""
+    import shutil
+
+    out, _, params_path = e2e_run
+    bank = tmp_path / "exemplars"
+    shutil.copytree(ROOT / "codebooks" / "exemplars", bank)
+    calibration = tmp_path / "calibration.json"
+    shutil.copy(ROOT / "codebooks" / "calibration.json", calibration)
+    text = params_path.read_text(encoding="utf-8")
+    text = text.replace("exemplars: codebooks/exemplars", f"exemplars: {bank}")
+    text = text.replace("calibration: codebooks/calibration.json", f"calibration: {calibration}")
+    params = tmp_path / "params.yaml"
+    params.write_text(text, encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(app, ["review", "--out", str(out), "--n", "40",
+                                 "--params", str(params)])
+    assert result.exit_code == 0, result.output
+    sheet = pd.read_csv(out / "review" / "review_sheet.csv", dtype=str, keep_default_na=False)
+    assert len(sheet) == 40 and (out / "review" / "review_sheet.html").exists()
+    gold = pd.read_csv(DEMO / "gold" / "themes.csv", dtype=str)
+    present = {(r.participant_id, r.code) for r in gold.itertuples() if r.present == "1"}
+    sheet["answer"] = ["yes" if (p, c) in present else "no"
+                       for p, c in zip(sheet["participant_id"], sheet["code"], strict=True)]
+    decisions = tmp_path / "decisions.csv"
+    sheet.to_csv(decisions, index=False)
+    validation = tmp_path / "heldout_run"
+    result = runner.invoke(app, ["stage", "redact", "--corpus", str(ROOT / "corpora" /
+                                                                     "heldout"),
+                                 "--out", str(validation), "--params", str(params)])
+    assert result.exit_code == 0, result.output
+    before = calibration.read_bytes()
+    result = runner.invoke(app, ["learn", "--decisions", str(decisions), "--train-out", str(out),
+                                 "--validation-out", str(validation), "--validation-gold",
+                                 str(ROOT / "corpora" / "heldout" / "gold" / "themes.csv"),
+                                 "--params", str(params)])
+    assert result.exit_code == 0, result.output
+    assert "40 answers read, 40 new exemplars" in result.output
+    assert "validation macro F1 (en):" in result.output and "->" in result.output
+    assert calibration.read_bytes() != before
+    learned = [json.loads(line) for line in (bank / "reviewed.jsonl").read_text(
+        encoding="utf-8").splitlines()]
+    assert {r["provenance"] for r in learned} <= {"confirmed_in_review", "rejected_in_review"}
+    assert not (ROOT / "codebooks" / "exemplars" / "reviewed.jsonl").exists()

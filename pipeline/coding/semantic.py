@@ -57,9 +57,13 @@ def _top(sims: np.ndarray, cols: np.ndarray, k: int) -> tuple[np.ndarray, np.nda
         zero = np.zeros(n, dtype=np.float32)
         return zero, zero, np.full(n, -1)
     sub = sims[:, cols]
+    best = np.argmax(sub, axis=1)
+    top1 = sub[np.arange(n), best]
     k = min(k, cols.size)
-    part = -np.sort(-sub, axis=1)[:, :k]
-    return part[:, 0], part.mean(axis=1), cols[np.argmax(sub, axis=1)]
+    if k == 1:
+        return top1, top1, cols[best]
+    part = -np.partition(-sub, k - 1, axis=1)[:, :k]
+    return top1, part.mean(axis=1), cols[best]
 
 
 def similarity_features(unit_vectors: np.ndarray, index: ExemplarIndex,
@@ -76,6 +80,8 @@ def similarity_features(unit_vectors: np.ndarray, index: ExemplarIndex,
                "nearest": np.full(n, -1, dtype=np.int64)} for c in index.codes}
     all_pos = np.concatenate([index.positives[c] for c in index.codes]) \
         if index.codes else np.array([], dtype=int)
+    others_of = {c: np.setdiff1d(all_pos, index.positives[c], assume_unique=True)
+                 for c in index.codes}
     for lo in range(0, n, BLOCK):
         hi = min(n, lo + BLOCK)
         sims = unit_vectors[lo:hi] @ index.vectors.T
@@ -89,8 +95,7 @@ def similarity_features(unit_vectors: np.ndarray, index: ExemplarIndex,
             pos = index.positives[code]
             top1, top3, nearest = _top(sims, pos, TOP_K)
             near1 = _top(sims, index.near[code], 1)[0]
-            others = np.setdiff1d(all_pos, pos, assume_unique=True)
-            other1 = _top(sims, others, 1)[0]
+            other1 = _top(sims, others_of[code], 1)[0]
             block = out[code]["X"][lo:hi]
             block[:, 0] = rule_hits[code][lo:hi] if rule_hits is not None else 0.0
             block[:, 1] = top1

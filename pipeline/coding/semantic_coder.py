@@ -1,9 +1,9 @@
 """One decision per unit and code: rule evidence and exemplar similarity, combined.
 
-The rule coder (`matcher.Coder`) finds auditable evidence; this module scores every
-participant sentence and two-sentence window against the exemplar bank, feeds both into the
-code's calibrated model (`calibration.json`) and keeps a coding when its unit reaches the
-code's threshold. Each coding records what decided it: the rule id, or `semantic` with the
+The rule coder (`matcher.Coder`) finds auditable evidence, which always codes; this module
+scores every participant sentence and two-sentence window against the exemplar bank, feeds
+the rule hit and the similarities into the code's calibrated model (`calibration.json`) and
+adds a semantic coding where a unit no rule covered reaches the code's threshold. Each coding records what decided it: the rule id, or `semantic` with the
 nearest exemplar's id, and the probability.
 """
 
@@ -118,8 +118,9 @@ class SemanticScorer:
                 if inside.size == 0:
                     continue
                 best = inside[np.argmax(p[inside])]
-                if not accepted[best]:
-                    continue
+                # Rule evidence always codes: rules are precise and auditable; the
+                # semantic layer adds what they miss (chosen on validation over letting
+                # the model veto rules, which lost recall there).
                 covered[inside] = True
                 rows.append({**row, "unit_start": int(starts[best]), "unit_end": int(ends[best]),
                              "score": float(p[best]), "threshold": model.threshold,
