@@ -49,8 +49,10 @@ def rogan_gladen(observed, sensitivity, specificity):
     observed = np.asarray(observed, dtype=float)
     youden = np.asarray(sensitivity, dtype=float) + np.asarray(specificity, dtype=float) - 1
     safe = np.where(youden > MIN_YOUDEN, youden, 1.0)
-    adjusted = (observed + np.asarray(specificity) - 1) / safe
-    return np.clip(np.where(youden > MIN_YOUDEN, adjusted, observed), 0.0, 1.0)
+    adjusted = np.clip((observed + np.asarray(specificity) - 1) / safe, 0.0, 1.0)
+    # A coder no better than chance says nothing about prevalence: undefined, and a
+    # conclusion never counts as holding in such a draw.
+    return np.where(youden > MIN_YOUDEN, adjusted, np.nan)
 
 
 def _draws(matrix: pd.DataFrame, countries: pd.Series, error: dict, n_boot: int, seed: int
@@ -88,8 +90,10 @@ def adjusted_prevalence(matrix: pd.DataFrame, countries: pd.Series, error: dict,
             rows.append({"country": country, "code": code, "n_participants": len(members),
                          "observed": round(observed, 4),
                          "adjusted": round(float(rogan_gladen(observed, se, sp)), 4),
-                         "adjusted_low": round(float(np.quantile(draws[:, k, j], lo_q)), 4),
-                         "adjusted_high": round(float(np.quantile(draws[:, k, j], hi_q)), 4),
+                         "adjusted_low": round(float(np.nanquantile(draws[:, k, j], lo_q)), 4)
+                         if np.isfinite(draws[:, k, j]).any() else float("nan"),
+                         "adjusted_high": round(float(np.nanquantile(draws[:, k, j], hi_q)), 4)
+                         if np.isfinite(draws[:, k, j]).any() else float("nan"),
                          "sensitivity": round(se, 3), "specificity": round(sp, 3)})
     return pd.DataFrame(rows), {"countries": labels, "codes": codes, "draws": draws}
 
@@ -108,7 +112,8 @@ def divergence_robustness(divergences: pd.DataFrame, boot: dict) -> pd.DataFrame
             continue
         j = boot["codes"].index(row.code)
         draws = boot["draws"][:, :, j]
-        pooled = draws.mean(axis=1)
+        with np.errstate(invalid="ignore"):
+            pooled = draws.mean(axis=1)
         ok = np.ones(len(draws), dtype=bool)
         for side, text in ((1, row.countries_above), (-1, row.countries_below)):
             for country in _COUNTRY.findall(str(text or "")):
