@@ -50,17 +50,29 @@ def run(corpus: Annotated[Path, typer.Option(help="corpus folder (metadata.csv +
         verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
     """Run every stage in-process (the same functions as `dvc repro`)."""
     setup_logging(verbose)
+    from pipeline.guards import check_out_dir, check_review_dir, invalidate_from, mark_complete
+    current = None
     try:
         loaded = load_params(_params_path(params))
+        check_out_dir(out, corpus)
+        check_review_dir(loaded.redaction.review_dir, out, corpus)
         summaries: dict[str, dict] = {}
         for name in STAGES:
             if name == "evaluate" and skip_evaluate:
                 continue
+            current = name
             started = time.perf_counter()
             summaries[name] = _run_stage(name, loaded, out, corpus) or {}
             log.info("stage %s done in %.1f s", name, time.perf_counter() - started)
+        mark_complete(out)
     except PipelineError as exc:
+        if current is not None:
+            invalidate_from(current, out, STAGES)
         _fail(exc)
+    except Exception:
+        if current is not None:
+            invalidate_from(current, out, STAGES)
+        raise
     typer.echo("Summary")
     redact = summaries.get("redact", {})
     for key in ("participants processed", "participants excluded (consent withdrawn)"):
@@ -83,10 +95,17 @@ def stage(name: Annotated[str, typer.Argument(help=f"one of: {', '.join(STAGES)}
     setup_logging(verbose)
     if name not in STAGES:
         _fail(PipelineError(f"unknown stage {name!r}; use one of: {', '.join(STAGES)}"))
+    from pipeline.guards import check_out_dir, invalidate_from
+    started = False
     try:
         loaded = load_params(_params_path(params))
-        summary = _run_stage(name, loaded, out, corpus or Path(loaded.corpus.path))
+        corpus_dir = corpus or Path(loaded.corpus.path)
+        check_out_dir(out, corpus_dir)
+        started = True
+        summary = _run_stage(name, loaded, out, corpus_dir)
     except PipelineError as exc:
+        if started:
+            invalidate_from(name, out, STAGES)
         _fail(exc)
     for key, value in (summary or {}).items():
         typer.echo(f"  {key}: {value}")

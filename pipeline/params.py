@@ -73,13 +73,45 @@ def parse_params(data: dict | None, source: str = "params.yaml") -> Params:
         raise ConfigError(f"{source} is not valid:\n  {problems}") from None
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A YAML loader that refuses a key written twice in the same mapping: otherwise the
+    second silently replaces the first (a second `redaction:` section would drop the
+    known-identifiers file)."""
+
+
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False):
+    seen: dict[object, int] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        line = key_node.start_mark.line + 1
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"'{key}' appears twice (lines {seen[key]} and {line}); keep one "
+                "and merge their settings", key_node.start_mark)
+        seen[key] = line
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+                                 _construct_mapping)
+
+
 def read_yaml(path: Path | str, missing_hint: str) -> object:
-    """Parse a YAML file; a missing file or a syntax error is a ConfigError naming the line."""
+    """Parse a YAML file; a missing file, a duplicate key or a syntax error is a ConfigError
+    naming the line."""
     path = Path(path)
     if not path.exists():
         raise ConfigError(f"{path}: file not found; {missing_hint}")
+    if not path.is_file():
+        raise ConfigError(f"{path}: is a folder, not a file; {missing_hint}")
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text; save it as UTF-8") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror})") from None
+    try:
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader subclass)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)

@@ -45,3 +45,18 @@ class OutputPaths:
     # evaluate and stage metrics
     @property
     def metrics(self) -> Path: return self.root / "metrics"
+
+
+# What each stage owns under the output folder (folders and files), in pipeline order: when a
+# stage fails, what it and every later stage own is removed, so no stale output (for
+# example of a participant who has since withdrawn consent) survives a failed re-run.
+STAGE_OUTPUTS = {
+    "redact": ["redacted"],
+    "code": ["coding", "review"],
+    "topics": ["topics", "metrics/topics.json"],
+    "compare": ["tables"],
+    "figures": ["figures"],
+    "report": ["report"],
+    "evaluate": ["metrics/redaction.json", "metrics/coding.json"],
+}
+INCOMPLETE_MARKER = "RUN_INCOMPLETE.txt"

@@ -15,7 +15,6 @@ import re
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from pipeline.logs import progress
 from pipeline.redaction import lexicon
@@ -266,7 +265,8 @@ class Analyzer:
             _place_lists(texts, kept)
             _hypocorisms(texts, kept)
             _propagate(texts, folded, kept, self.config.confident_score)
-        return [resolve(spans) for spans in kept]
+        return [resolve([whole_name(text, sp) for sp in spans])
+                for text, spans in zip(texts, kept, strict=True)]
 
     def _clean(self, text: str, span: Span, language: str = "en") -> Span | None:
         """Trim titles/articles/allowed words at the edges of names; apply the allow-list."""
@@ -315,6 +315,29 @@ class Analyzer:
         elif self._allow.always(folded):
             return None
         return Span(start, end, span.type, span.score, span.recognizer)
+
+
+_APOSTROPHE_TAIL = re.compile(r"^[’'ʼ`´‘]\w+")
+_APOSTROPHE_HEAD = re.compile(r"\b\w{1,3}[’'ʼ`´‘]$")
+
+
+def whole_name(text: str, span: Span) -> Span:
+    """Extend a name over an apostrophe joined to it: "O’Brien", "D'Angelo", "N’Dour".
+
+    Without this, a name recogniser that stops at "O" leaves "’Brien" in the text.
+    """
+    if span.type not in NAMED_TYPES:
+        return span
+    start, end = span.start, span.end
+    tail = _APOSTROPHE_TAIL.match(text[end:])
+    if tail and end > start and text[end - 1].isalpha() and tail.group()[1:].lower() != "s":
+        end += tail.end()
+    head = _APOSTROPHE_HEAD.search(text[max(0, start - 4):start])
+    if head and start < len(text) and text[start].isalpha():
+        start = max(0, start - 4) + head.start()
+    if (start, end) == (span.start, span.end):
+        return span
+    return Span(start, end, span.type, span.score, span.recognizer)
 
 
 def _chunks(text: str, limit: int) -> list[tuple[int, str]]:
@@ -562,36 +585,7 @@ def resolve(spans: list[Span]) -> list[Span]:
     return out
 
 
-def load_known_identifiers(path: str | Path | None) -> list[tuple[str, str]]:
-    """Read the known-identifiers file: one entry per line, optionally 'TYPE<TAB>value'.
-
-    Lines starting with '#' are comments. Without a type, digits-heavy values are IDs,
-    values with '@' are emails or handles, others are names.
-    """
-    if not path:
-        return []
-    p = Path(path)
-    if not p.exists():
-        from pipeline.errors import ConfigError
-        raise ConfigError(f"redaction.known_identifiers_file: {p} not found")
-    entries = []
-    for line in p.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        kind, _, value = line.partition("\t")
-        if not value:
-            kind, value = guess_type(line), line
-        kind = kind.strip().upper()
-        kind = {"ORGANIZATION": "ORG", "PHONE_NUMBER": "PHONE", "ID_NUMBER": "ID"}.get(kind, kind)
-        entries.append((kind if kind in TYPE_PRIORITY else "PERSON", value.strip()))
-    return entries
-
-
-def guess_type(value: str) -> str:
-    if "@" in value:
-        return "EMAIL" if re.search(r"\w@\w", value) else "HANDLE"
-    digits = sum(c.isdigit() for c in value)
-    if digits >= 6:
-        return "PHONE" if re.search(r"[\s+()-]", value.strip()) else "ID"
-    return "PERSON"
+from pipeline.redaction.known_identifiers import (  # noqa: E402,F401 (re-export)
+    guess_type,
+    load_known_identifiers,
+)

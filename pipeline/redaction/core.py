@@ -60,8 +60,9 @@ def apply_spans(text: str, spans: list[Span], replace) -> str:
 def redact_corpus(corpus, params: RedactionParams) -> RedactionResult:
     started = time.perf_counter()
     known = load_known_identifiers(params.known_identifiers_file)
-    analyzer = get_analyzer(analyzer_config(params, known))
     transcripts = list(corpus.transcripts)
+    gate.check_participant_ids([t.participant_id for t in transcripts], known)
+    analyzer = get_analyzer(analyzer_config(params, known))
     documents = [(language_of(t.participant.language), [turn.text for turn in t.turns])
                  for t in transcripts]
     all_spans = analyzer.analyze_documents(documents, n_process=params.n_process,

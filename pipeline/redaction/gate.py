@@ -44,6 +44,21 @@ def survives(redacted: str, value: str, folded_redacted: str | None = None) -> b
                             folded))
 
 
+def check_participant_ids(participant_ids: list[str], known: list[tuple[str, str]]) -> None:
+    """Refuse participant ids that contain a known identifier: ids are published as file
+    names and in every table. The message gives the position, never the id."""
+    bad = []
+    for position, pid in enumerate(participant_ids, start=1):
+        spaced = re.sub(r"[._\-]+", " ", pid)
+        if any(survives(spaced, value) or survives(pid, value) for _, value in known):
+            bad.append(position)
+    if bad:
+        raise LeakageError("leakage gate: the participant_id of participant(s) number "
+                           + ", ".join(map(str, bad)) + " (in metadata.csv order) contains an "
+                           "entry of the known-identifiers file. Ids are published; replace "
+                           "them with opaque codes such as AR-E01. Nothing was written")
+
+
 def check_transcript(participant_id: str, original_turns: list[str], redacted_turns: list[str],
                      spans: list[list[Span]], known: list[tuple[str, str]],
                      min_score: float) -> None:

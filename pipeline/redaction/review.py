@@ -19,9 +19,10 @@ REVIEW_FILE = "redaction_review.csv"
 
 
 def write_review_file(review_rows: list[dict], params: RedactionParams) -> Path | None:
-    if not params.review_dir:
+    from pipeline.guards import review_folder
+    folder = review_folder(params.review_dir)
+    if folder is None:
         return None
-    folder = Path(params.review_dir)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.chmod(folder, 0o700)
     buffer = io.StringIO()

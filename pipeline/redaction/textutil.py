@@ -7,10 +7,16 @@ import unicodedata
 from functools import lru_cache
 
 _WORD_CHAR = re.compile(r"\w")
+# Word processors write ’ for ' and – for -: "d’artagnan" must match "d'artagnan", and
+# "chino-rulo" must match "chino rulo". Apostrophes fold to ', hyphens and dashes to a space.
+APOSTROPHES = frozenset("'’‘ʼ`´′ʹ")
+DASHES = frozenset("-‐‑‒–—―−﹘﹣－")
 
 
 @lru_cache(maxsize=65536)
 def _fold_char(ch: str) -> str:
+    if ch in APOSTROPHES:
+        return "'"
     decomposed = unicodedata.normalize("NFKD", ch)
     base = "".join(c for c in decomposed if not unicodedata.combining(c))
     return base.casefold()
@@ -18,7 +24,8 @@ def _fold_char(ch: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
-    """Lower-case, strip accents, collapse whitespace (so 'María  LÓPEZ' == 'maria lopez')."""
+    """Lower-case, strip accents, collapse whitespace (so 'María  LÓPEZ' == 'maria lopez');
+    apostrophe variants become ', hyphens and dashes a space."""
     return fold_with_map(text)[0]
 
 
@@ -32,7 +39,7 @@ def fold_with_map(text: str) -> tuple[str, list[int]]:
     index: list[int] = []
     previous_space = False
     for i, ch in enumerate(text):
-        if ch.isspace():
+        if ch.isspace() or ch in DASHES:
             if previous_space:
                 continue
             out.append(" ")

@@ -25,11 +25,18 @@ def stage_main(name: str, run: StageFn, argv: list[str] | None = None) -> int:
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
     setup_logging(args.verbose)
+    from pipeline.guards import check_out_dir, invalidate_from
+    from pipeline.stages import STAGES
+    started = False
     try:
         params = load_params(args.params)
         corpus_dir = Path(args.corpus or params.corpus.path)
+        check_out_dir(Path(args.out), corpus_dir)
+        started = True
         result = run(params, Path(args.out), corpus_dir)
     except PipelineError as exc:
+        if started:
+            invalidate_from(name, Path(args.out), STAGES)
         log.error("%s stage failed: %s", name, exc)
         return 1
     for key, value in (result or {}).items():

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.corpus import load_corpus, render_transcript
+from pipeline.guards import check_out_dir, check_review_dir
 from pipeline.io import atomic_dir, write_csv, write_json, write_parquet
 from pipeline.params import Params
 from pipeline.paths import OutputPaths
@@ -23,6 +24,8 @@ PARTICIPANT_COLUMNS = ["participant_id", "country", "language", "profile", "expl
 
 def run(params: Params, out_dir: Path, corpus_dir: Path) -> dict:
     paths = OutputPaths(Path(out_dir))
+    check_out_dir(Path(out_dir), Path(corpus_dir))
+    check_review_dir(params.redaction.review_dir, Path(out_dir), Path(corpus_dir))
     corpus = load_corpus(corpus_dir, params.corpus)
     result = redact_corpus(corpus, params.redaction)
 

@@ -1,0 +1,91 @@
+"""Checks made before any work starts, and cleanup when a stage fails.
+
+- The output folder must not be, contain or sit inside the corpus (outputs beside raw
+  transcripts and gold are one careless copy away from publication), and must be a writable
+  folder.
+- The private review folder must not be inside the output folder or the corpus.
+- When a stage fails, what it and every later stage own is removed and the output folder is
+  marked incomplete, so a failed re-run never leaves an earlier run's outputs behind.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from pipeline.errors import ConfigError
+from pipeline.paths import INCOMPLETE_MARKER, STAGE_OUTPUTS
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _inside(child: Path, parent: Path) -> bool:
+    try:
+        child.relative_to(parent)
+        return True
+    except ValueError:
+        return False
+
+
+def check_out_dir(out: Path, corpus: Path | None) -> None:
+    out_r = Path(out).resolve()
+    if out_r.exists() and not out_r.is_dir():
+        raise ConfigError(f"--out {out}: is a file; give a folder for the outputs")
+    if corpus is not None:
+        corpus_r = Path(corpus).resolve()
+        if out_r == corpus_r or _inside(out_r, corpus_r) or _inside(corpus_r, out_r):
+            raise ConfigError(f"--out {out}: must be outside the corpus folder {corpus} (and "
+                              "must not contain it): outputs must never sit beside raw "
+                              "transcripts")
+    probe = out_r
+    while not probe.exists():
+        probe = probe.parent
+    if not os.access(probe, os.W_OK):
+        raise ConfigError(f"--out {out}: cannot write there (permission denied)")
+
+
+def review_folder(review_dir: str | None) -> Path | None:
+    """The review folder, a relative one resolved against the project, not where you stand."""
+    if not review_dir:
+        return None
+    path = Path(review_dir).expanduser()
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def check_review_dir(review_dir: str | None, out: Path, corpus: Path | None) -> None:
+    folder = review_folder(review_dir)
+    if folder is None:
+        return
+    folder_r = folder.resolve()
+    for name, other in (("the output folder", out), ("the corpus folder", corpus)):
+        if other is not None and (_inside(folder_r, Path(other).resolve())):
+            raise ConfigError(f"redaction.review_dir ({review_dir}) is inside {name} {other}: "
+                              "the private review file holds the original names and numbers "
+                              "and must live apart; choose another folder")
+
+
+def invalidate_from(stage: str, out: Path, stages: list[str]) -> list[str]:
+    """Remove what `stage` and every later stage own; mark the folder incomplete."""
+    removed = []
+    out = Path(out)
+    for name in stages[stages.index(stage):]:
+        for rel in STAGE_OUTPUTS.get(name, []):
+            target = out / rel
+            if target.is_dir():
+                shutil.rmtree(target)
+                removed.append(rel)
+            elif target.exists():
+                target.unlink()
+                removed.append(rel)
+    if out.is_dir():
+        (out / INCOMPLETE_MARKER).write_text(
+            f"The stage '{stage}' failed. Its outputs and those of every later stage were "
+            "removed; re-run the pipeline.\n", encoding="utf-8")
+    return removed
+
+
+def mark_complete(out: Path) -> None:
+    marker = Path(out) / INCOMPLETE_MARKER
+    if marker.exists():
+        marker.unlink()

@@ -1,0 +1,193 @@
+"""Hostile input, the ways personal data could get out (issue: hostile and messy input,
+items 1-7): known-identifier files, apostrophe and hyphen variants, duplicate settings,
+names as participant ids, the review folder, stale outputs after a failed re-run, and an
+output folder that is the corpus."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from pipeline.errors import ConfigError, InputError, LeakageError
+from pipeline.guards import check_out_dir, check_review_dir, invalidate_from, review_folder
+from pipeline.params import load_params
+from pipeline.redaction.analyzer import Span, whole_name
+from pipeline.redaction.gate import check_participant_ids, survives
+from pipeline.redaction.known_identifiers import load_known_identifiers
+from pipeline.redaction.textutil import find_in_original
+from pipeline.stages import STAGES
+from tests.conftest import ROOT, row, write_corpus
+
+
+# ------------------------------------------------------------ 1. known-identifiers file
+def test_known_identifiers_bom_spaces_and_inline_comments(tmp_path):
+    path = tmp_path / "known.txt"
+    path.write_bytes("\ufeffJuana Pérez\nORG Casa del Sol\nPHONE\t+51 951 234 876\n"
+                     "Rosa Mamani   # her aunt\n\n# a comment\nORGANIZATION  Bar Luna\n"
+                     .encode("utf-8"))
+    assert load_known_identifiers(path) == [
+        ("PERSON", "Juana Pérez"), ("ORG", "Casa del Sol"), ("PHONE", "+51 951 234 876"),
+        ("PERSON", "Rosa Mamani"), ("ORG", "Bar Luna")]
+
+
+@pytest.mark.parametrize("content, message", [
+    ("FOO\tbar\n", "unknown type 'FOO'"),
+    ("ORG\n", "type ORG has no value"),
+    ("x\n", "one character"),
+])
+def test_known_identifiers_fail_loudly_with_the_line(tmp_path, content, message):
+    path = tmp_path / "known.txt"
+    path.write_text("Juana Pérez\n" + content, encoding="utf-8")
+    with pytest.raises(InputError, match=f"known.txt:2: .*{message}"):
+        load_known_identifiers(path)
+
+
+def test_known_identifiers_not_utf8(tmp_path):
+    path = tmp_path / "known.txt"
+    path.write_bytes("Juana Pérez\n".encode("utf-16"))
+    with pytest.raises(ConfigError, match="not UTF-8"):
+        load_known_identifiers(path)
+
+
+# ------------------------------------------------------------ 2. apostrophes and hyphens
+APOSTROPHES = ["'", "’", "‘", "ʼ", "´"]
+DASHES = ["-", "‐", "–", "—", " "]
+
+
+def _variant(draw_case, draw_accent, apostrophe, dash, space, value):
+    text = value.replace("'", apostrophe).replace("-", dash).replace(" ", space)
+    if draw_accent:
+        text = unicodedata.normalize("NFD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    return {"upper": text.upper(), "lower": text.lower(), "title": text.title(),
+            "same": text}[draw_case]
+
+
+@given(case=st.sampled_from(["upper", "lower", "title", "same"]), accent=st.booleans(),
+       apostrophe=st.sampled_from(APOSTROPHES), dash=st.sampled_from(DASHES),
+       space=st.sampled_from([" ", "  ", "\n", "\t", " \n "]),
+       value=st.sampled_from(["d'Artagnan Ríos", "chino-rulo", "María O'Neill-Quispe",
+                              "Ñusta Pérez"]))
+@settings(max_examples=300, deadline=None)
+def test_every_spelling_of_a_known_identifier_is_found(case, accent, apostrophe, dash, space,
+                                                       value):
+    spelled = _variant(case, accent, apostrophe, dash, space, value)
+    text = f"y entonces {spelled} vino a la casa"
+    assert find_in_original(text, value), "the deny list / known identifiers would miss it"
+    assert survives(text, value), "the gate would miss it"
+    assert not survives("y entonces [PERSON_1] vino a la casa", value)
+
+
+def test_names_with_apostrophes_are_kept_whole():
+    text = "I met Siobhan O’Brien at the station"
+    start = text.index("Siobhan")
+    extended = whole_name(text, Span(start, start + len("Siobhan O"), "PERSON", 0.9, "x"))
+    assert text[extended.start:extended.end] == "Siobhan O’Brien"
+    back = whole_name(text, Span(text.index("Brien"), text.index("Brien") + 5, "PERSON", 0.9,
+                                 "x"))
+    assert text[back.start:back.end] == "O’Brien"
+    possessive = "Maria’s sister"
+    assert whole_name(possessive, Span(0, 5, "PERSON", 0.9, "x")).end == 5
+
+
+# ------------------------------------------------------------ 3. duplicate settings
+def test_duplicate_sections_are_an_error_naming_both_lines(tmp_path):
+    path = tmp_path / "params.yaml"
+    path.write_text("redaction:\n  known_identifiers_file: /secret/known.txt\n"
+                    "coding:\n  batch_size: 8\nredaction:\n  mode: tag\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"'redaction' appears twice \(lines 1 and 5\)"):
+        load_params(path)
+    path.write_text("redaction:\n  mode: tag\n  mode: surrogate\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="'mode' appears twice"):
+        load_params(path)
+
+
+# ------------------------------------------------------------ 4. names as participant ids
+def test_participant_id_holding_a_known_identifier_is_refused_without_naming_it():
+    known = [("PERSON", "Justina Mamani")]
+    with pytest.raises(LeakageError) as info:
+        check_participant_ids(["AR-E01", "Justina.Mamani"], known)
+    assert "number 2" in str(info.value) and "Justina" not in str(info.value)
+    check_participant_ids(["AR-E01", "PE-E02"], known)
+
+
+# ------------------------------------------------------------ 5. review folder
+def test_review_folder_is_resolved_against_the_project_and_kept_apart(tmp_path):
+    assert review_folder("private/review") == ROOT / "private" / "review"
+    assert review_folder(str(tmp_path / "r")) == tmp_path / "r"
+    out = tmp_path / "out"
+    with pytest.raises(ConfigError, match="inside the output folder"):
+        check_review_dir(str(out / "review"), out, tmp_path / "corpus")
+    with pytest.raises(ConfigError, match="inside the corpus folder"):
+        check_review_dir(str(tmp_path / "corpus" / "r"), out, tmp_path / "corpus")
+    check_review_dir(str(tmp_path / "private"), out, tmp_path / "corpus")
+
+
+# ------------------------------------------------------------ 7. --out and the corpus
+def test_out_must_be_outside_the_corpus(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for out in (corpus, corpus / "outputs", tmp_path):
+        with pytest.raises(ConfigError, match="outside the corpus"):
+            check_out_dir(out, corpus)
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(ConfigError, match="is a file"):
+        check_out_dir(tmp_path / "file", corpus)
+    check_out_dir(tmp_path / "elsewhere" / "out", corpus)
+
+
+def test_run_refuses_out_equal_to_corpus_before_any_work(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus", [row("PE-01")],
+                          {"PE-01.txt": "E: Hola.\nP: Me llamo Rosa Quispe.\n"})
+    result = CliRunner().invoke(app, ["run", "--corpus", str(corpus), "--out", str(corpus)])
+    assert result.exit_code == 1 and "outside the corpus" in result.output
+    assert not (corpus / "redacted").exists()
+
+
+# ------------------------------------------------------------ 6. stale outputs
+def test_failed_stage_removes_its_outputs_and_all_later_ones(tmp_path):
+    out = tmp_path / "out"
+    for rel in ("redacted/segments.parquet", "coding/codings.parquet", "topics/x.parquet",
+                "tables/a.csv", "report/quotes.csv", "metrics/topics.json",
+                "metrics/coding.json"):
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text("old")
+    removed = invalidate_from("topics", out, STAGES)
+    assert (out / "redacted").exists() and (out / "coding").exists()
+    for rel in ("topics", "tables", "report", "metrics/topics.json", "metrics/coding.json"):
+        assert not (out / rel).exists() and rel in removed
+    assert "topics" in (out / "RUN_INCOMPLETE.txt").read_text()
+
+
+def test_withdrawn_participant_absent_after_a_failed_rerun(tmp_path):
+    """A tiny corpus: the topics stage fails (too few units). The earlier run's report,
+    quotes and topics that name the now-withdrawn participant must not survive."""
+    private = tmp_path / "private"
+    params = tmp_path / "params.yaml"
+    params.write_text((ROOT / "params.yaml").read_text(encoding="utf-8").replace(
+        "review_dir: private/review", f"review_dir: {private}"), encoding="utf-8")
+    text = ("E: ¿Qué pasó después?\nP: Me quedé en el refugio dos meses y nadie me explicó "
+            "nada de mi caso.\n")
+    corpus = write_corpus(tmp_path / "corpus", [row("PE-01"), row("PE-02", consent="withdrawn")],
+                          {"PE-01.txt": text, "PE-02.txt": text})
+    out = tmp_path / "out"
+    for rel in ("report/quotes.csv", "report/project.qdpx", "topics/doc_topics.parquet",
+                "tables/prevalence_by_country.csv"):  # an earlier run's outputs
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text("participant_id\nPE-02\n")
+    result = CliRunner().invoke(app, ["run", "--corpus", str(corpus), "--out", str(out),
+                                      "--params", str(params)])
+    assert result.exit_code == 1, result.output
+    leftovers = [p for p in out.rglob("*") if p.is_file() and "PE-02" in p.read_bytes().decode(
+        "utf-8", "ignore")]
+    assert leftovers == []
+    assert (out / "RUN_INCOMPLETE.txt").exists()
+    summary = json.loads((out / "redacted" / "redaction_summary.json").read_text())
+    assert summary["participants_excluded_withdrawn"] == 1
