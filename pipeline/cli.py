@@ -50,12 +50,19 @@ def run(corpus: Annotated[Path, typer.Option(help="corpus folder (metadata.csv +
         verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
     """Run every stage in-process (the same functions as `dvc repro`)."""
     setup_logging(verbose)
-    from pipeline.guards import check_out_dir, check_review_dir, invalidate_from, mark_complete
+    from pipeline.guards import (
+        check_out_dir,
+        check_review_dir,
+        invalidate_from,
+        mark_complete,
+        preflight,
+    )
     current = None
     try:
         loaded = load_params(_params_path(params))
         check_out_dir(out, corpus)
         check_review_dir(loaded.redaction.review_dir, out, corpus)
+        preflight(loaded)
         summaries: dict[str, dict] = {}
         for name in STAGES:
             if name == "evaluate" and skip_evaluate:

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 class CompareParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    seed: int = 7
+    seed: int = Field(7, ge=0, le=2**31 - 1)
     alpha: float = Field(0.05, gt=0.0, lt=1.0, description="BH false-discovery rate for divergences")
     n_permutations: int = Field(9999, ge=99, le=200000)
     residual_threshold: float = Field(1.96, gt=0.0)
@@ -33,6 +33,6 @@ class ReportParams(BaseModel):
 
     quotes_per_theme: int = Field(3, ge=1, le=10)
     quote_max_chars: int = Field(400, ge=80, le=2000)
-    quote_seed: int = 11
+    quote_seed: int = Field(11, ge=0, le=2**31 - 1)
     synthetic_data: bool = False
     title: str = "Testimony analysis"

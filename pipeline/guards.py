@@ -89,3 +89,21 @@ def mark_complete(out: Path) -> None:
     marker = Path(out) / INCOMPLETE_MARKER
     if marker.exists():
         marker.unlink()
+
+
+def preflight(params) -> None:
+    """Check every file a run will need before the first stage starts, so a bad path never
+    costs a redaction (and never leaves a review file behind for a run that then fails)."""
+    from pipeline.coding.codebook import load_codebook
+    from pipeline.redaction.known_identifiers import load_known_identifiers
+    load_known_identifiers(params.redaction.known_identifiers_file)
+    codebook = load_codebook(params.coding.codebook)
+    semantic = params.coding.semantic
+    if semantic.enabled:
+        from pipeline.coding.calibration import load_calibration
+        from pipeline.coding.exemplars import load_exemplars
+        bank = load_exemplars(semantic.exemplars, codebook)
+        load_calibration(semantic.calibration, codebook.ids, bank.digest, semantic.embedder)
+    if params.compare.coder_error:
+        from pipeline.coder_error import load_coder_error
+        load_coder_error(params.compare.coder_error)

@@ -58,15 +58,50 @@ def write_parquet(target: Path | str, frame: pd.DataFrame) -> Path:
     return Path(target)
 
 
+def _files(folder: Path) -> set[str]:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*") if not p.is_dir()}
+
+
+# What each stage folder's own files look like: such files are replaced or removed with the
+# folder (a withdrawn participant's old transcript must go); anything else is a user's file.
+OWNED_PATTERNS = {
+    "transcripts": ("*.txt",),
+    "figures": ("*.png", "*.svg", "*.pdf", "figures.md"),
+    "tables": ("*.csv",),
+    "report": ("report.md", "report.html", "quotes.csv", "project.qdpx"),
+    "topics": ("*.csv", "*.parquet", "*.json", "model/*", "model/**/*"),
+}
+
+
+def _foreign(target: Path, rewritten: set[str]) -> list[str]:
+    import fnmatch
+    patterns = OWNED_PATTERNS.get(target.name, ())
+    return sorted(f for f in _files(target) - rewritten
+                  if not any(fnmatch.fnmatch(f, p) for p in patterns))
+
+
 @contextmanager
 def atomic_dir(target: Path | str) -> Iterator[Path]:
-    """Build a directory in a temporary sibling, then swap it in whole."""
+    """Build a directory in a temporary sibling, then swap it in whole.
+
+    The folder belongs to its stage: its own kinds of file (OWNED_PATTERNS) are replaced, but
+    any other file in it (a user's notes) stops the swap with a message, instead of being
+    deleted without warning.
+    """
+    from pipeline.errors import ConfigError
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         yield tmp
         if target.exists():
+            foreign = _foreign(target, _files(tmp))
+            if foreign:
+                shown = ", ".join(foreign[:3]) + (" ..." if len(foreign) > 3 else "")
+                raise ConfigError(
+                    f"{target}: holds {len(foreign)} file(s) this stage does not write "
+                    f"({shown}); the stage owns this folder and would delete them. Move them "
+                    "elsewhere (or delete the folder) and re-run")
             old = target.with_name(f".{target.name}.old")
             if old.exists():
                 shutil.rmtree(old)

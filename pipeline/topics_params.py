@@ -28,7 +28,7 @@ class EmbeddingChoice(BaseModel):
 class TopicParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    seed: int = 42
+    seed: int = Field(42, ge=0, le=2**31 - 1)
     min_topic_size: int = Field(8, ge=2)
     # unit of analysis: one participant turn, or chunks of `chunk_turns` consecutive turns
     unit: Literal["turn", "chunk"] = "chunk"

@@ -191,3 +191,54 @@ def test_withdrawn_participant_absent_after_a_failed_rerun(tmp_path):
     assert (out / "RUN_INCOMPLETE.txt").exists()
     summary = json.loads((out / "redacted" / "redaction_summary.json").read_text())
     assert summary["participants_excluded_withdrawn"] == 1
+
+
+# ------------------------------------------------------------ 8. a user's file in an output folder
+def test_stage_folder_swap_keeps_user_files_and_drops_stale_own_files(tmp_path):
+    from pipeline.io import atomic_dir
+    figures = tmp_path / "figures"
+    figures.mkdir()
+    (figures / "old_chart.png").write_text("stale")
+    with atomic_dir(figures) as tmp:
+        (tmp / "new_chart.png").write_text("new")
+    assert sorted(p.name for p in figures.iterdir()) == ["new_chart.png"]
+    (figures / "notes.md").write_text("my notes")
+    with pytest.raises(ConfigError, match=r"1 file\(s\) this stage does not write \(notes.md\)"):
+        with atomic_dir(figures) as tmp:
+            (tmp / "new_chart.png").write_text("newer")
+    assert (figures / "notes.md").read_text() == "my notes"
+    assert (figures / "new_chart.png").read_text() == "new"
+
+
+# ------------------------------------------------------------ 12, 13. early, clear errors
+def test_negative_seeds_and_folders_for_files_are_clear_errors(tmp_path):
+    path = tmp_path / "params.yaml"
+    path.write_text("compare:\n  seed: -1\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="compare.seed"):
+        load_params(path)
+    with pytest.raises(ConfigError, match="is a folder"):
+        load_params(tmp_path)
+    path.write_bytes("compare:\n  seed: 1\n".encode("utf-16"))
+    with pytest.raises(ConfigError, match="not UTF-8"):
+        load_params(path)
+
+
+def test_run_checks_every_path_before_the_first_stage(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus", [row("PE-01")],
+                          {"PE-01.txt": "E: Hola.\nP: Me llamo Rosa Quispe.\n"})
+    params = tmp_path / "params.yaml"
+    params.write_text(f"redaction:\n  review_dir: {tmp_path / 'private'}\n"
+                      "coding:\n  codebook: nowhere/codebook.yaml\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["run", "--corpus", str(corpus), "--out",
+                                      str(tmp_path / "out"), "--params", str(params)])
+    assert result.exit_code == 1 and "nowhere/codebook.yaml" in result.output
+    assert not (tmp_path / "out" / "redacted").exists()
+    assert not (tmp_path / "private").exists()
+
+
+def test_agree_gold_not_utf8_is_a_message(tmp_path):
+    gold = tmp_path / "themes.csv"
+    gold.write_bytes("participant_id,code,present\nPE-01,CARE_PSYCH,1\n".encode("utf-16"))
+    from pipeline.coding.agreement import read_gold
+    with pytest.raises(InputError, match="themes.csv"):
+        read_gold(gold)

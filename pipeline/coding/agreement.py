@@ -80,9 +80,16 @@ def _macro(per_code: dict[str, dict]) -> dict:
 
 def read_gold(path: Path) -> pd.DataFrame:
     path = Path(path)
-    if not path.exists():
-        raise InputError([Problem(str(path), "gold themes file not found")])
-    gold = pd.read_csv(path, dtype={"participant_id": str, "code": str}, keep_default_na=False)
+    if not path.is_file():
+        raise InputError([Problem(str(path), "gold themes file not found (or not a file)")])
+    try:
+        gold = pd.read_csv(path, dtype={"participant_id": str, "code": str},
+                           keep_default_na=False, encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError([Problem(str(path), "not UTF-8 text; save it as UTF-8 CSV")]) from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputError([Problem(str(path), "not a readable CSV file ("
+                                  + str(exc).split("\n")[0][:120] + ")")]) from None
     missing = GOLD_COLUMNS - set(gold.columns)
     if missing:
         raise InputError([Problem(str(path), "missing column(s) " + ", ".join(sorted(missing))
