@@ -241,3 +241,14 @@ def test_agree_gold_not_utf8_is_a_message(tmp_path):
     from pipeline.coding.agreement import read_gold
     with pytest.raises(InputError, match="themes.csv"):
         read_gold(gold)
+
+
+@pytest.mark.parametrize("pid", ["Justina.Mamani", "JUSTINA-MAMANI", "justina-01", "AR E01",
+                                 "AR-E01-" , "A" * 40 + "1"])
+def test_participant_ids_must_be_opaque_and_the_message_does_not_echo_them(tmp_path, pid):
+    from pipeline.corpus import validate_corpus
+    from pipeline.params import CorpusParams
+    corpus = write_corpus(tmp_path / "c", [row(pid)], {})
+    problems = [str(p) for p in validate_corpus(corpus, CorpusParams())]
+    assert any("opaque code" in p for p in problems)
+    assert not any(pid in p for p in problems)

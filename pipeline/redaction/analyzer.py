@@ -95,7 +95,6 @@ class Analyzer:
         quiet_presidio()
         import spacy
         from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
-        from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
         from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
         from presidio_analyzer.predefined_recognizers import (
             CreditCardRecognizer,
@@ -143,9 +142,11 @@ class Analyzer:
                 *project_recognizers(lang),
             ]
         registry = RecognizerRegistry(recognizers=recognizers, supported_languages=list(languages))
-        enhancer = LemmaContextAwareEnhancer(context_similarity_factor=0.35,
-                                             min_score_with_context_similarity=0.5,
-                                             context_prefix_count=5, context_suffix_count=2)
+        from pipeline.redaction.context import FastLemmaContextAwareEnhancer
+        enhancer = FastLemmaContextAwareEnhancer(context_similarity_factor=0.35,
+                                                 min_score_with_context_similarity=0.5,
+                                                 context_prefix_count=5,
+                                                 context_suffix_count=2)
         self.engine = AnalyzerEngine(registry=registry, nlp_engine=self.nlp_engine,
                                      supported_languages=list(languages),
                                      context_aware_enhancer=enhancer)
@@ -194,7 +195,7 @@ class Analyzer:
         raw: list[list[Span]] = [[] for _ in texts]
         if not joined.strip():
             return raw
-        chunks = _chunks(joined, limit=max(nlp.max_length // 2, 100_000))
+        chunks = _chunks(joined, limit=min(CHUNK_CHARS, nlp.max_length // 2))
         for (chunk_start, chunk), doc in zip(chunks, nlp.pipe([c for _, c in chunks],
                                                               batch_size=batch_size),
                                              strict=True):
@@ -340,8 +341,15 @@ def whole_name(text: str, span: Span) -> Span:
     return Span(start, end, span.type, span.score, span.recognizer)
 
 
+# Presidio's context enhancer looks up every result's token by a linear scan of the document,
+# so one analyzer call is quadratic in its length: long transcripts are analysed in bounded
+# chunks, cut at a turn break, else a line break, else a sentence end, else a space.
+CHUNK_CHARS = 20_000
+_SENTENCE_END = re.compile(r"[.!?…][\"'”»)]*\s")
+
+
 def _chunks(text: str, limit: int) -> list[tuple[int, str]]:
-    """Split very long text at paragraph breaks so spaCy's max_length is never exceeded."""
+    """Split long text into pieces of at most `limit` characters at natural breaks."""
     if len(text) <= limit:
         return [(0, text)]
     out = []
@@ -349,8 +357,17 @@ def _chunks(text: str, limit: int) -> list[tuple[int, str]]:
     while start < len(text):
         end = min(len(text), start + limit)
         if end < len(text):
-            cut = text.rfind("\n", start, end)
-            end = cut + 1 if cut > start else end
+            floor = start + limit // 4  # never cut into tiny pieces
+            cut = -1
+            for sep in ("\n\n", "\n"):
+                found = text.rfind(sep, floor, end)
+                if found > start:
+                    cut = found + len(sep)
+                    break
+            if cut < 0:
+                ends = [m.end() for m in _SENTENCE_END.finditer(text, floor, end)]
+                cut = ends[-1] if ends else text.rfind(" ", floor, end) + 1
+            end = cut if cut > start else end
         out.append((start, text[start:end]))
         start = end
     return out

@@ -28,14 +28,21 @@ def _rescan_recognizers():
     return [id_recognizer("es"), handle_recognizer("es")]
 
 
-def survives(redacted: str, value: str, folded_redacted: str | None = None) -> bool:
+def digit_runs(redacted: str) -> str:
+    """Every run of digits (with its separators removed) of a text, joined by '|': searched
+    once per transcript instead of once per identifier."""
+    return "|".join(_digits(m.group(0)) for m in _DIGIT_RUNS.finditer(redacted))
+
+
+def survives(redacted: str, value: str, folded_redacted: str | None = None,
+             runs: str | None = None) -> bool:
     """Whether `value` still occurs in `redacted` (case-, accent-, spacing-insensitive)."""
     value = value.strip()
     if not value:
         return False
     digits = _digits(value)
     if len(digits) >= 5 and len(digits) >= 0.6 * len(re.sub(r"\W", "", value)):
-        return any(digits in _digits(m.group(0)) for m in _DIGIT_RUNS.finditer(redacted))
+        return digits in (runs if runs is not None else digit_runs(redacted))
     folded = fold(value).strip()
     if " " not in folded and folded in lexicon.common_words():
         # a word that is also a name ("Rosa"): only its capitalised form counts
@@ -65,9 +72,10 @@ def check_transcript(participant_id: str, original_turns: list[str], redacted_tu
     """Raise LeakageError if a known identifier or a confident direct identifier survived."""
     redacted = "\n".join(redacted_turns)
     folded_redacted = fold(redacted)
+    runs = digit_runs(redacted)
     leaks: Counter[str] = Counter()
     for kind, value in known:
-        if survives(redacted, value, folded_redacted):
+        if survives(redacted, value, folded_redacted, runs):
             leaks[f"known {kind}"] += 1
     checked: set[str] = set()
     for text, turn_spans in zip(original_turns, spans, strict=True):
@@ -78,7 +86,7 @@ def check_transcript(participant_id: str, original_turns: list[str], redacted_tu
             if value in checked:
                 continue
             checked.add(value)
-            if survives(redacted, value, folded_redacted):
+            if survives(redacted, value, folded_redacted, runs):
                 leaks[span.type] += 1
     for match in _EMAIL.finditer(redacted):
         if match.group(0):
