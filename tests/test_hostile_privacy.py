@@ -252,3 +252,33 @@ def test_participant_ids_must_be_opaque_and_the_message_does_not_echo_them(tmp_p
     problems = [str(p) for p in validate_corpus(corpus, CorpusParams())]
     assert any("opaque code" in p for p in problems)
     assert not any(pid in p for p in problems)
+
+
+# ------------------------------------------------------------ 11. long transcripts
+@pytest.mark.slow
+def test_a_long_transcript_is_redacted_in_bounded_memory(tmp_path):
+    """1 MB in one transcript (bench/long_transcript.py measures 2 and 20 MB): the redact
+    stage in a fresh process stays under 2 GB peak RSS and redacts every planted name."""
+    import subprocess
+    import sys
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from long_transcript import NAMES, transcript
+    from long_transcript import write_corpus as write_long
+
+    corpus = write_long(tmp_path / "corpus", transcript(1_000_000))
+    params = tmp_path / "params.yaml"
+    params.write_text(f"redaction:\n  review_dir: {tmp_path / 'private'}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    code = ("import resource, sys\nfrom pipeline.stages.redact import main\n"
+            f"rc = main(['--params', r'{params}', '--corpus', r'{corpus}', '--out', r'{out}'])\n"
+            "print('PEAK_MB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
+            "sys.exit(rc)\n")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    peak = int(result.stdout.split("PEAK_MB")[1].split()[0])
+    assert peak < 2048, f"peak RSS {peak} MB"
+    redacted = (out / "redacted" / "transcripts" / "PE-01.txt").read_text(encoding="utf-8")
+    for name in NAMES:
+        assert name not in redacted

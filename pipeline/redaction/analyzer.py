@@ -196,8 +196,10 @@ class Analyzer:
         if not joined.strip():
             return raw
         chunks = _chunks(joined, limit=min(CHUNK_CHARS, nlp.max_length // 2))
-        for (chunk_start, chunk), doc in zip(chunks, nlp.pipe([c for _, c in chunks],
-                                                              batch_size=batch_size),
+        # at most ~BATCH_CHARS of text in spaCy at once: memory stays bounded
+        per_batch = max(1, min(batch_size, BATCH_CHARS // CHUNK_CHARS))
+        for (chunk_start, chunk), doc in zip(chunks, nlp.pipe((c for _, c in chunks),
+                                                              batch_size=per_batch),
                                              strict=True):
             artifacts = self._artifacts(doc, language)
             results = self.engine.analyze(text=chunk, language=language,
@@ -345,6 +347,7 @@ def whole_name(text: str, span: Span) -> Span:
 # so one analyzer call is quadratic in its length: long transcripts are analysed in bounded
 # chunks, cut at a turn break, else a line break, else a sentence end, else a space.
 CHUNK_CHARS = 20_000
+BATCH_CHARS = 40_000
 _SENTENCE_END = re.compile(r"[.!?…][\"'”»)]*\s")
 
 
