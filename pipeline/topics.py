@@ -102,6 +102,9 @@ def build_units(segments: pd.DataFrame, params: TopicParams) -> pd.DataFrame:
     rows: list[dict] = []
     for pid, group in part.groupby("participant_id", sort=True):
         records = group.to_dict("records")
+        if params.skip_edge_turns:
+            k = params.skip_edge_turns
+            records = records[k:len(records) - k] if len(records) > 2 * k else []
         step = params.chunk_turns if params.unit == "chunk" else 1
         for start in range(0, len(records), step):
             chunk = records[start:start + step]
@@ -183,8 +186,28 @@ class Embedder:
     embeddings: np.ndarray
 
 
+def multilingual_model(cache_dir: str | None):
+    """The coding layer's multilingual encoder (and its cache), as a BERTopic backend."""
+    from bertopic.backend import BaseEmbedder
+
+    class MultilingualModel(BaseEmbedder):
+        def __init__(self):
+            super().__init__()
+            from pipeline.coding.embedding import CachedEmbedder, get_embedder
+            self.embedder = CachedEmbedder(get_embedder("use"),
+                                           Path(cache_dir) if cache_dir else None)
+
+        def embed(self, documents, verbose: bool = False) -> np.ndarray:
+            return self.embedder.embed([str(d) for d in documents])
+
+    return MultilingualModel()
+
+
 def embed(docs: list[str], backend: str, params: TopicParams, stops: list[str],
           seed: int, sentence: Any = None) -> Embedder:
+    if backend == "multilingual":
+        model = multilingual_model(params.cache_dir)
+        return Embedder(backend, model, model.embed(docs))
     if backend == "sentence":
         model = sentence if sentence is not None else sentence_model()
         emb = model.encode(docs, batch_size=params.sentence_batch_size, show_progress_bar=False,
@@ -263,6 +286,12 @@ def _hdbscan(params: TopicParams, n_docs: int):
 
 
 def _umap(params: TopicParams, n_docs: int, seed: int):
+    if params.reduction == "pca":
+        # deterministic: a full SVD has no random start, so every seed and every machine
+        # with the same inputs gives the same components (sklearn fixes the signs)
+        from sklearn.decomposition import PCA
+        return PCA(n_components=max(2, min(params.umap_components, n_docs - 2)),
+                   svd_solver="full")
     from umap import UMAP
 
     neighbors = max(2, min(params.umap_neighbors, n_docs - 1))
@@ -362,6 +391,38 @@ def ctfidf_words(model: Any, n: int) -> dict[int, list[str]]:
         values = matrix[row].toarray().ravel()
         order = np.lexsort((words, -values))[:n]
         out[topic] = [str(words[i]) for i in order if values[i] > 0]
+    return out
+
+
+def words_by_language(units: pd.DataFrame, topics: np.ndarray, stops: list[str], n: int
+                      ) -> dict[str, dict[int, list[str]]]:
+    """Per language, each topic's c-TF-IDF words over that language's units only: a topic
+    shared by both languages gets English words from English talk and Spanish from Spanish."""
+    from bertopic.vectorizers import ClassTfidfTransformer
+    from scipy.sparse import csr_matrix
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    out: dict[str, dict[int, list[str]]] = {}
+    languages = units["language"].astype(str).to_numpy()
+    for lang in sorted(set(languages)):
+        mask = languages == lang
+        labels = sorted(set(topics[mask].tolist()) - {OUTLIER})
+        if not labels:
+            continue
+        docs = [" ".join(units["clean"].to_numpy()[mask & (topics == t)]) for t in labels]
+        vec = CountVectorizer(lowercase=True, token_pattern=TOKEN_PATTERN, stop_words=stops,
+                              min_df=1)
+        try:
+            counts = vec.fit_transform(docs)
+        except ValueError:  # only stop words
+            continue
+        weights = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(
+            csr_matrix(counts)).toarray()
+        vocab = np.array(vec.get_feature_names_out())
+        out[lang] = {}
+        for row, topic in enumerate(labels):
+            order = np.lexsort((vocab, -np.round(weights[row], 9)))[:n]
+            out[lang][topic] = [str(vocab[i]) for i in order if weights[row, i] > 0]
     return out
 
 
@@ -586,6 +647,7 @@ def model_topics(segments: pd.DataFrame, params: TopicParams,
     overlap = topic_code_overlap(units, topics, codings, code_ids, params)
     has_codes = not overlap.empty
 
+    lang_words = words_by_language(units, topics, stops, params.top_n_words)
     info_rows = []
     for topic in sorted(set(topics.tolist())):
         idx = np.flatnonzero(topics == topic)
@@ -595,11 +657,21 @@ def model_topics(segments: pd.DataFrame, params: TopicParams,
         row = {"topic": topic,
                "label": "outliers" if topic == OUTLIER else f"{topic}: " + ", ".join(tw[:4]),
                "language": topic_language.get(topic, ""),
+               "languages": " ".join(sorted(set(units.loc[idx, "language"].astype(str)))),
                "size": int(len(idx)),
                "n_participants": int(units.loc[idx, "participant_id"].nunique()),
                "top_words": " ".join(tw), "ctfidf_words": " ".join(base_words.get(topic, []))}
         for k in range(params.snippets_per_topic):
             row[f"snippet_{k + 1}"] = snippets[k] if k < len(snippets) else ""
+        for lang in ("en", "es"):
+            lw = lang_words.get(lang, {}).get(topic, [])
+            row[f"words_{lang}"] = " ".join(lw)
+            row[f"label_{lang}"] = ("outliers" if topic == OUTLIER else
+                                    f"{topic}: " + ", ".join((lw or tw)[:4]))
+            in_lang = idx[(units.loc[idx, "language"] == lang).to_numpy()]
+            near = _representatives(in_lang, groups, 1)
+            row[f"snippet_{lang}"] = snippet(units.at[near[0], "text"],
+                                             params.snippet_chars) if near else ""
         row.update({"best_code": "", "best_code_share": np.nan, "best_code_lift": np.nan,
                     "emergent": False})
         if has_codes:
@@ -630,12 +702,25 @@ def model_topics(segments: pd.DataFrame, params: TopicParams,
     turns = build_units(segments, params.model_copy(update={"unit": "turn", "min_words": 1}))
     per_topic: dict[int, float] = {}
     repr_scores: dict[int, float] = {}
+    per_language_npmi: dict[str, float | None] = {}
     for g in groups:
-        ref = turns if g.language not in set(turns["language"]) else \
-            turns[turns["language"] == g.language]
-        gdocs = ref["clean"].tolist()
-        _, pt = npmi_coherence({t: w for t, w in base_words.items()
-                                if topic_language.get(t) == g.language}, gdocs, stops)
+        if g.language not in set(turns["language"]):
+            # one model over several languages: each topic's words in each language are
+            # scored against that language's turns, and the topic's NPMI is their mean
+            scores: dict[int, list[float]] = {}
+            for lang, lw in sorted(lang_words.items()):
+                ldocs = turns[turns["language"] == lang]["clean"].tolist()
+                _, lt = npmi_coherence({t: w for t, w in lw.items()
+                                        if topic_language.get(t) == g.language}, ldocs, stops)
+                per_language_npmi[lang] = _mean(lt)
+                for t, v in lt.items():
+                    scores.setdefault(t, []).append(v)
+            pt = {t: float(np.mean(v)) for t, v in scores.items()}
+            gdocs = turns["clean"].tolist()
+        else:
+            gdocs = turns[turns["language"] == g.language]["clean"].tolist()
+            _, pt = npmi_coherence({t: w for t, w in base_words.items()
+                                    if topic_language.get(t) == g.language}, gdocs, stops)
         _, rt = npmi_coherence({t: w for t, w in words.items()
                                 if topic_language.get(t) == g.language}, gdocs, stops)
         per_topic.update(pt)
@@ -657,6 +742,10 @@ def model_topics(segments: pd.DataFrame, params: TopicParams,
         "outlier_share_before_reduction": round(float(outliers_before), 4),
         "outlier_share": round(float(np.mean(topics == OUTLIER)), 4),
         "npmi_coherence": _mean(per_topic),
+        "npmi_coherence_by_language": per_language_npmi,
+        "share_topics_both_languages": round(float(np.mean(
+            [units.loc[topics == t, "language"].nunique() > 1 for t in real])), 4)
+        if real else None,
         "npmi_coherence_representation": _mean(repr_scores),
         "n_emergent_topics": int(topic_info["emergent"].sum()),
     }
@@ -709,12 +798,14 @@ def stability_metrics(units: pd.DataFrame, groups: list[GroupFit], params: Topic
             offset += int(fit.topics.max()) + 1 if (fit.topics != OUTLIER).any() else 0
         runs.append((_combined(parts, len(units)), words))
     aris, overlaps = [], []
-    by_language: dict[str, list[float]] = {g.language: [] for g in groups}
+    unit_language = units["language"].astype(str).to_numpy()
+    by_language: dict[str, list[float]] = {lang: [] for lang in sorted(set(unit_language))}
     for (ta, wa), (tb, wb) in combinations(runs, 2):
         aris.append(adjusted_rand_score(ta, tb))
         overlaps.append(word_overlap(wa, wb))
-        for g in groups:
-            by_language[g.language].append(adjusted_rand_score(ta[g.index], tb[g.index]))
+        for lang in by_language:  # per language of the units, whatever the models
+            mask = unit_language == lang
+            by_language[lang].append(adjusted_rand_score(ta[mask], tb[mask]))
     return {"stability_runs": len(runs),
             "stability_ari_by_language": {k: round(float(np.mean(v)), 4)
                                           for k, v in by_language.items()},

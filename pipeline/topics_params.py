@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-Backend = Literal["sentence", "tfidf"]
+Backend = Literal["sentence", "tfidf", "multilingual"]
 
 
 class EmbeddingChoice(BaseModel):
@@ -14,6 +14,8 @@ class EmbeddingChoice(BaseModel):
 
     sentence: the bundled all-MiniLM-L6-v2 sentence model (English-centred).
     tfidf: a language-agnostic TF-IDF + SVD pipeline fitted on the corpus itself.
+    multilingual: the coding layer's multilingual sentence encoder (USE v3, shared cache):
+    English and Spanish units land in one space, so one model serves both languages.
     The defaults come from a measurement on the demo corpus (see bench/topics_speed.py).
     """
 
@@ -38,6 +40,8 @@ class TopicParams(BaseModel):
     # a corpus in several languages: one model per language, or one joint model
     mixed_strategy: Literal["per_language", "joint"] = "per_language"
     svd_components: int = Field(100, ge=2)   # tfidf backend
+    # dimension reduction before clustering: umap (seeded, stochastic) | pca (deterministic)
+    reduction: Literal["umap", "pca"] = "umap"
     umap_neighbors: int = Field(15, ge=2)
     umap_components: int = Field(5, ge=2)
     cluster_selection: Literal["eom", "leaf"] = "leaf"    # HDBSCAN cluster_selection_method
@@ -61,6 +65,12 @@ class TopicParams(BaseModel):
     snippets_per_topic: int = Field(3, ge=0, le=10)
     snippet_chars: int = Field(200, ge=40)
     sentence_batch_size: int = Field(32, ge=1)
+    # Interview openings and closings (greetings, consent, thanks) are kept out of topics by
+    # position, not by a stop list: each participant's first and last `skip_edge_turns`
+    # participant turns are not modelled.
+    skip_edge_turns: int = Field(0, ge=0, le=10)
+    # embedding cache shared with the coding layer (vectors by text hash; never text)
+    cache_dir: str | None = ".cache/embeddings"
 
     @model_validator(mode="after")
     def _check(self) -> TopicParams:

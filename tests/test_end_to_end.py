@@ -248,3 +248,35 @@ def test_review_and_learn_cycle_with_a_simulated_coder(e2e_run, tmp_path):
         encoding="utf-8").splitlines()]
     assert {r["provenance"] for r in learned} <= {"confirmed_in_review", "rejected_in_review"}
     assert not (ROOT / "codebooks" / "exemplars" / "reviewed.jsonl").exists()
+
+
+def test_topics_stage_is_byte_identical_across_processes_and_thread_settings(e2e_run, tmp_path):
+    """One multilingual topic model; two separate processes with different thread settings
+    (OMP, OpenBLAS, numba) give the same files, byte for byte."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    out, _, params = e2e_run
+    digests = []
+    for threads in ("1", "2"):
+        run_dir = tmp_path / f"run{threads}"
+        for sub in ("redacted", "coding"):
+            shutil.copytree(out / sub, run_dir / sub)
+        env = dict(os.environ, OMP_NUM_THREADS=threads, OPENBLAS_NUM_THREADS=threads,
+                   NUMBA_NUM_THREADS=threads, MKL_NUM_THREADS=threads)
+        result = subprocess.run([sys.executable, "-m", "pipeline.stages.topics", "--params",
+                                 str(params), "--out", str(run_dir)], cwd=ROOT, env=env,
+                                capture_output=True, text=True, timeout=900)
+        assert result.returncode == 0, result.stderr[-2000:]
+        files = sorted(p for p in (run_dir / "topics").rglob("*") if p.is_file())
+        files.append(run_dir / "metrics" / "topics.json")
+        digests.append({str(p.relative_to(run_dir)): hashlib.sha256(p.read_bytes()).hexdigest()
+                        for p in files})
+    assert digests[0] == digests[1]
+    info = pd.read_csv(tmp_path / "run1" / "topics" / "topic_info.csv")
+    assert {"label_en", "label_es", "words_en", "words_es", "snippet_en", "snippet_es"} <= set(
+        info.columns)
+    metrics = json.loads((tmp_path / "run1" / "metrics" / "topics.json").read_text())
+    assert metrics["share_topics_both_languages"] >= 0.7

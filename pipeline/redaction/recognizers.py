@@ -1,8 +1,10 @@
 """Project recognizers: Latin-American IDs, phones, addresses, plates, dates, handles, names.
 
 Each recognizer is a Presidio `EntityRecognizer` driven by regular expressions with an
-optional validator (python-stdnum check digits, phonenumbers). Context words are written as
-lemmas (Presidio compares them with the lemmas around a match) in English and Spanish.
+optional validator (python-stdnum check digits, phonenumbers). Context words are data, in
+`lexicon/context_words.yaml` by recognizer name and language, written as lemmas (Presidio
+compares them with the lemmas around a match) in English and Spanish; the file is read and
+checked once, the first time a recognizer is built.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from stdnum.pe import ruc as pe_ruc
 
 from pipeline.redaction import lexicon
 from pipeline.redaction.textutil import fold, is_sentence_initial
+from pipeline.redaction.wordlists import ALL_LANGUAGES, read_context_words
 
 PHONE_REGIONS = ("AR", "CO", "EC", "MX", "PE", "US", "ES")
 
@@ -39,19 +42,25 @@ MONEY_AFTER = re.compile(r"^\s*(?:de\s+)?(?:pesos|soles|d[oó]lares|dollars|buck
                          r"mxn|ars|pen)\b", re.IGNORECASE)
 MONEY_BEFORE = re.compile(r"(?:\$|s/\.?|us\$|usd|cop|mxn|ars|pen)\s*$", re.IGNORECASE)
 
-ID_CONTEXT = ["dni", "documento", "cédula", "cedula", "identidad", "carnet", "carné", "cuil",
-              "cuit", "curp", "rfc", "ruc", "nit", "pasaporte", "passport", "id",
-              "identification", "identity", "card", "registro", "número", "number", "nro",
-              "document", "ine", "credencial", "libreta"]
-PHONE_CONTEXT = ["teléfono", "telefono", "celular", "cel", "número", "numero", "whatsapp",
-                 "llamar", "marcar", "móvil", "movil", "fijo", "phone", "call", "number",
-                 "mobile", "cell", "text", "contacto", "contact", "wasap", "guasap"]
-PLATE_CONTEXT = ["placa", "patente", "matrícula", "matricula", "plate", "license", "licence",
-                 "camioneta", "carro", "auto", "coche", "taxi", "combi", "moto", "bus", "van",
-                 "truck", "car", "vehículo", "vehiculo", "vehicle", "camión", "camion"]
-PASSPORT_CONTEXT = ["pasaporte", "passport"]
-ADDRESS_CONTEXT = ["vivir", "live", "dirección", "direccion", "address", "casa", "house",
-                   "quedar", "calle", "street", "domicilio"]
+# Names of the recognizers built here: the keys `lexicon/context_words.yaml` may use.
+RECOGNIZER_NAMES = (
+    "LatamIdRecognizer", "LatamPhoneRecognizer", "PlateRecognizer", "HandleRecognizer",
+    "DateRecognizerLatam", "AddressRecognizer", "AreaRecognizer", "TitleNameRecognizer",
+    "NicknameRecognizer", "PlaceRecognizer", "SpanishProperNounRecognizer",
+    "LexiconNameRecognizer", "BusinessNameRecognizer")
+CONTEXT_LANGUAGES = ("en", "es")
+
+
+@lru_cache(maxsize=1)
+def _context_table() -> dict[str, dict[str, list[str]]]:
+    return read_context_words(RECOGNIZER_NAMES, CONTEXT_LANGUAGES)
+
+
+def context_words(recognizer: str, language: str) -> list[str]:
+    """Context words of a recognizer for text in `language`: its `all_languages` words, then
+    the words of that language (a fresh list, in file order)."""
+    by_language = _context_table().get(recognizer, {})
+    return [*by_language.get(ALL_LANGUAGES, ()), *by_language.get(language, ())]
 
 
 @dataclass(frozen=True)
@@ -65,11 +74,16 @@ class Rule:
 
 
 class RuleRecognizer(EntityRecognizer):
-    """A recognizer made of regex rules whose results carry Presidio's metadata."""
+    """A recognizer made of regex rules whose results carry Presidio's metadata.
+
+    Without `context`, its context words are those of `name` in `lexicon/context_words.yaml`.
+    """
 
     def __init__(self, name: str, entity: str, rules: list[Rule], language: str,
                  context: list[str] | None = None):
         self.rules = rules
+        if context is None:
+            context = context_words(name, language)
         super().__init__(supported_entities=[entity], name=name, supported_language=language,
                          context=context or [])
 
@@ -176,7 +190,7 @@ def id_recognizer(language: str) -> RuleRecognizer:
         Rule("iban", re.compile(b + r"[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){3,7}(?: ?[A-Z0-9]{1,3})?" + e),
              0.5),
     ]
-    return RuleRecognizer("LatamIdRecognizer", "ID_NUMBER", rules, language, ID_CONTEXT)
+    return RuleRecognizer("LatamIdRecognizer", "ID_NUMBER", rules, language)
 
 
 # --------------------------------------------------------------------------- phones
@@ -215,7 +229,7 @@ def _phone_check(match: re.Match, text: str) -> float | None:
 def phone_recognizer(language: str) -> RuleRecognizer:
     return RuleRecognizer("LatamPhoneRecognizer", "PHONE_NUMBER",
                           [Rule("phone", _PHONE_CANDIDATE, 0.75, validator=_phone_check)],
-                          language, PHONE_CONTEXT)
+                          language)
 
 
 # --------------------------------------------------------------------------- plates
@@ -246,7 +260,7 @@ def plate_recognizer(language: str) -> RuleRecognizer:
 
     rules = [Rule("plate", re.compile(b + "(?:" + "|".join(forms) + ")" + e), 0.6, validator=check),
              Rule("plate_loose", re.compile(b + "(?:" + "|".join(loose) + ")" + e), 0.35)]
-    return RuleRecognizer("PlateRecognizer", "PLATE", rules, language, PLATE_CONTEXT)
+    return RuleRecognizer("PlateRecognizer", "PLATE", rules, language)
 
 
 # --------------------------------------------------------------------------- handles
@@ -254,9 +268,7 @@ def plate_recognizer(language: str) -> RuleRecognizer:
 def handle_recognizer(language: str) -> RuleRecognizer:
     rules = [Rule("handle", re.compile(r"(?<![\w.@])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?"
                                        r"(?![\w@]|\.[A-Za-z]{2,})"), 0.85)]
-    return RuleRecognizer("HandleRecognizer", "HANDLE", rules, language,
-                          ["instagram", "facebook", "tiktok", "twitter", "usuario", "user",
-                           "cuenta", "account", "perfil", "profile"])
+    return RuleRecognizer("HandleRecognizer", "HANDLE", rules, language)
 
 
 # --------------------------------------------------------------------------- dates
@@ -289,8 +301,7 @@ def date_recognizer(language: str) -> RuleRecognizer:
         return 0.7
 
     rules[1] = Rule("date_en", rules[1].regex, 0.7, validator=check_en)
-    return RuleRecognizer("DateRecognizerLatam", "DATE", rules, language,
-                          ["nacer", "born", "fecha", "date", "birthday", "cumpleaños"])
+    return RuleRecognizer("DateRecognizerLatam", "DATE", rules, language)
 
 
 # --------------------------------------------------------------------------- addresses
@@ -351,7 +362,7 @@ def address_recognizer(language: str) -> RuleRecognizer:
              Rule("grid_street", grid, 0.75),
              Rule("numbered_street", numbered, 0.75),
              Rule("en_street", en_street, 0.75)]
-    addresses = RuleRecognizer("AddressRecognizer", "ADDRESS", rules, language, ADDRESS_CONTEXT)
+    addresses = RuleRecognizer("AddressRecognizer", "ADDRESS", rules, language)
     areas = RuleRecognizer("AreaRecognizer", "LOCATION",
                            [Rule("area", area, 0.7, group=1, validator=area_check)], language)
     return addresses, areas

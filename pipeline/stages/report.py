@@ -48,7 +48,9 @@ def _emergent_table(paths: OutputPaths) -> pd.DataFrame | None:
         if flag:
             emergent_ids = set(overlap.loc[overlap[flag].astype(str).str.lower() == "true",
                                            "topic"].astype(int))
-    columns = [c for c in ("topic", "label", "size", "top_words") if c in info.columns]
+    columns = [c for c in ("topic", "label_en", "label_es", "languages", "size", "words_en",
+                           "words_es") if c in info.columns] or \
+        [c for c in ("topic", "label", "size", "top_words") if c in info.columns]
     table = info[info["topic"].isin(emergent_ids)][columns] if emergent_ids else info.iloc[0:0][columns]
     return table.reset_index(drop=True)
 
