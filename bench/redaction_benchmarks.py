@@ -73,8 +73,8 @@ def load_meddocan(n: int) -> list[dict]:
 
 
 def ours(docs: list[dict], language: str) -> list[list[tuple[int, int]]]:
+    from pipeline.params import RedactionParams
     from pipeline.redaction.core import analyzer_config, get_analyzer
-    from pipeline.redaction.params import RedactionParams
 
     analyzer = get_analyzer(analyzer_config(RedactionParams()))
     documents = []

@@ -118,9 +118,9 @@ def run_system(system: str, corpus: Path, n_process: int) -> dict:
                     for (_, texts), results in zip(docs, analysed, strict=True)]
     else:
         from pipeline.corpus import Corpus, Participant, Transcript, Turn
+        from pipeline.params import RedactionParams
         from pipeline.redaction import redact_corpus
         from pipeline.redaction.core import analyzer_config, get_analyzer
-        from pipeline.redaction.params import RedactionParams
 
         params = RedactionParams(n_process=n_process, review_dir=None)
         get_analyzer(analyzer_config(params))  # model loading is not throughput

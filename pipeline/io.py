@@ -12,6 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import yaml
+
+from pipeline.errors import ConfigError
 
 
 @contextmanager
@@ -88,7 +91,6 @@ def atomic_dir(target: Path | str) -> Iterator[Path]:
     any other file in it (a user's notes) stops the swap with a message, instead of being
     deleted without warning.
     """
-    from pipeline.errors import ConfigError
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
@@ -113,4 +115,51 @@ def atomic_dir(target: Path | str) -> Iterator[Path]:
     finally:
         if tmp.exists():
             shutil.rmtree(tmp)
+
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A YAML loader that refuses a key written twice in the same mapping: otherwise the
+    second silently replaces the first (a second `redaction:` section would drop the
+    known-identifiers file)."""
+
+
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False):
+    seen: dict[object, int] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        line = key_node.start_mark.line + 1
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"'{key}' appears twice (lines {seen[key]} and {line}); keep one "
+                "and merge their settings", key_node.start_mark)
+        seen[key] = line
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+                                 _construct_mapping)
+
+
+def read_yaml(path: Path | str, missing_hint: str) -> object:
+    """Parse a YAML file; a missing file, a duplicate key or a syntax error is a ConfigError
+    naming the line."""
+    path = Path(path)
+    if not path.exists():
+        raise ConfigError(f"{path}: file not found; {missing_hint}")
+    if not path.is_file():
+        raise ConfigError(f"{path}: is a folder, not a file; {missing_hint}")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text; save it as UTF-8") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror})") from None
+    try:
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader subclass)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise ConfigError(f"{where}: not valid YAML ({getattr(exc, 'problem', 'syntax error')}); "
+                          "check indentation, colons and quotes") from None
 

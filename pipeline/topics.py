@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.errors import PipelineError
-from pipeline.topics_params import TopicParams
+from pipeline.params import TopicParams
 
 log = logging.getLogger(__name__)
 

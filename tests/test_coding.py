@@ -17,10 +17,9 @@ from pipeline.coding.agreement import agree, binary_scores, evaluate_coding
 from pipeline.coding.codebook import fold, load_codebook, parse_codebook, parse_term
 from pipeline.coding.export import QDC_NAMESPACE, codebook_markdown, codebook_qdc
 from pipeline.coding.matcher import Coder, mask_tags, participant_codes
-from pipeline.coding.params import CodingParams
 from pipeline.corpus import render_transcript
 from pipeline.errors import ConfigError
-from pipeline.params import Params
+from pipeline.params import CodingParams, Params
 
 ROOT = Path(__file__).resolve().parents[1]
 CODEBOOK = ROOT / "codebooks" / "trafficking_themes.yaml"

@@ -18,7 +18,7 @@ import pytest
 
 from pipeline.coding.codebook import load_codebook
 from pipeline.coding.matcher import Coder, participant_codes
-from pipeline.coding.params import CodingParams
+from pipeline.params import CodingParams
 
 ROOT = Path(__file__).resolve().parents[1]
 CODEBOOK = ROOT / "codebooks" / "trafficking_themes.yaml"

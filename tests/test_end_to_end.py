@@ -280,3 +280,69 @@ def test_topics_stage_is_byte_identical_across_processes_and_thread_settings(e2e
         info.columns)
     metrics = json.loads((tmp_path / "run1" / "metrics" / "topics.json").read_text())
     assert metrics["share_topics_both_languages"] >= 0.7
+
+
+def test_every_file_a_stage_reads_is_declared_in_dvc_yaml(e2e_run, tmp_path):
+    """Run each stage in-process with an audit hook that records every file it opens for
+    reading; each such data file (under the repository or the output folder) must be one of
+    the stage's `deps` in dvc.yaml (or inside a dep folder), or params.yaml. This is what
+    would have caught the figures stage reading topic_info.csv without declaring it."""
+    import importlib
+    import os
+    import shutil
+    import sys
+    from pathlib import Path
+
+    import yaml
+
+    from pipeline.params import load_params
+
+    out, _, params_path = e2e_run
+    work = tmp_path / "outputs"
+    shutil.copytree(out, work)
+    stages = yaml.safe_load((ROOT / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
+    params = load_params(params_path)
+    opened: list[str] = []
+    recording = {"on": False}
+
+    def hook(event, args):
+        if recording["on"] and event == "open" and args and isinstance(args[0], (str, bytes)):
+            mode = args[1] if len(args) > 1 and isinstance(args[1], str) else "r"
+            if "r" in (mode or "r") and not any(m in (mode or "") for m in "wax+"):
+                opened.append(os.fsdecode(args[0]))
+
+    sys.addaudithook(hook)
+    problems = []
+    for name in ("code", "topics", "compare", "figures", "report", "evaluate"):
+        module = importlib.import_module(f"pipeline.stages.{name}")
+        opened.clear()
+        recording["on"] = True
+        try:
+            module.run(params, work, DEMO)
+        finally:
+            recording["on"] = False
+        deps = [str(d) for d in stages[name].get("deps", [])] + ["params.yaml"]
+        own = [str(o) for o in stages[name].get("outs", [])] + [
+            str(next(iter(m))) if isinstance(m, dict) else str(m)
+            for m in stages[name].get("metrics", [])]
+        for raw in sorted(set(opened)):
+            path = Path(raw).resolve()
+            if (path.suffix in (".py", ".pyc") or ".cache" in path.parts or not path.is_file()
+                    or any(p.endswith(".egg-info") for p in path.parts)):
+                continue
+            if any(p.startswith(".") for p in path.relative_to(work.resolve()).parts) \
+                    if path.is_relative_to(work.resolve()) else False:
+                continue  # a stage's temporary folder (atomic writes)
+            if path.is_relative_to(work.resolve()):
+                rel = "outputs/" + str(path.relative_to(work.resolve()))
+            elif path.is_relative_to(ROOT) and not path.is_relative_to(ROOT / ".venv"):
+                rel = str(path.relative_to(ROOT))
+            else:
+                continue
+            if path == Path(params_path).resolve() or path.name.endswith(".tmp"):
+                continue
+            if any(rel == o or rel.startswith(o.rstrip("/") + "/") for o in own):
+                continue  # the stage's own outputs (atomic writes reopen them)
+            if not any(rel == d or rel.startswith(d.rstrip("/") + "/") for d in deps):
+                problems.append(f"{name} reads {rel} but dvc.yaml does not declare it")
+    assert problems == [], "\n".join(problems)

@@ -14,13 +14,12 @@ from hypothesis import strategies as st
 
 from pipeline.corpus import Corpus, Participant, Transcript, Turn, load_corpus
 from pipeline.errors import LeakageError
-from pipeline.params import CorpusParams
+from pipeline.params import CorpusParams, RedactionParams
 from pipeline.redaction import redact_corpus
 from pipeline.redaction.analyzer import Span, resolve
 from pipeline.redaction.core import analyzer_config, get_analyzer
 from pipeline.redaction.evaluate import evaluate_redaction
 from pipeline.redaction.gate import check_transcript, survives
-from pipeline.redaction.params import RedactionParams
 from pipeline.redaction.pseudonyms import Pseudonymizer
 from pipeline.redaction.recognizers import (
     address_recognizer,

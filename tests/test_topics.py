@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.codebook_info import codebook_entries
-from pipeline.params import Params
+from pipeline.params import Params, TopicParams
 from pipeline.topics import (
     OUTLIER,
     build_units,
@@ -27,7 +27,6 @@ from pipeline.topics import (
     stop_words,
     strip_tags,
 )
-from pipeline.topics_params import TopicParams
 
 THEMES = {
     "en": {

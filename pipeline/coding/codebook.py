@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from pipeline.errors import ConfigError
-from pipeline.params import read_yaml
+from pipeline.io import read_yaml
 
 CODE_ID = re.compile(r"^[A-Z][A-Z0-9_]{1,63}$")
 RULE_ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")

@@ -18,9 +18,9 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from pipeline.coding.codebook import GAP_MAX, Codebook, Rule, Slot, fold, parse_term
-from pipeline.coding.params import CodingParams
 from pipeline.errors import ConfigError
 from pipeline.logs import progress
+from pipeline.params import CodingParams
 
 log = logging.getLogger(__name__)
 

@@ -6,8 +6,8 @@ import pandas as pd
 
 from pipeline.coding.codebook import Codebook
 from pipeline.coding.matcher import Coder, participant_codes
-from pipeline.coding.params import CodingParams
 from pipeline.coding.review import candidates as empty_candidates
+from pipeline.params import CodingParams
 
 
 def code_corpus(segments: pd.DataFrame, codebook: Codebook, params: CodingParams,

@@ -7,6 +7,7 @@ import time
 from collections import Counter, defaultdict
 from functools import lru_cache
 
+from pipeline.params import RedactionParams
 from pipeline.redaction import gate
 from pipeline.redaction.analyzer import (
     Analyzer,
@@ -15,7 +16,6 @@ from pipeline.redaction.analyzer import (
     guess_type,
     load_known_identifiers,
 )
-from pipeline.redaction.params import RedactionParams
 from pipeline.redaction.pseudonyms import Pseudonymizer
 from pipeline.redaction.result import RedactionResult
 from pipeline.redaction.textutil import fold

@@ -11,7 +11,7 @@ import io
 import os
 from pathlib import Path
 
-from pipeline.redaction.params import RedactionParams
+from pipeline.params import RedactionParams
 
 REVIEW_COLUMNS = ["participant_id", "turn_index", "speaker", "start", "end", "entity_type",
                   "replacement", "original", "score", "recognizer", "context"]
