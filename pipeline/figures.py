@@ -7,6 +7,8 @@ writes it in every requested format. Nothing here reads files.
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -213,7 +215,39 @@ def cooccurrence_heatmap(cooc: pd.DataFrame, families: dict[str, str],
                   "both / participants with either).", "tables/cooccurrence.csv", fig)
 
 
-def topic_country_heatmap(topic_prev: pd.DataFrame, topic_labels: dict[int, str]) -> Figure:
+def topic_labels_from_info(info: pd.DataFrame) -> dict[int, str]:
+    """topic id -> label from topic_info.csv: the English label (`label_en`) when the topics
+    are bilingual, else `label`."""
+    if info is None or info.empty:
+        return {}
+    id_col = "topic" if "topic" in info.columns else info.columns[0]
+    columns = [c for c in ("label_en", "label") if c in info.columns]
+    labels = {}
+    for _, row in info.iterrows():
+        text = next((str(row[c]) for c in columns
+                     if not pd.isna(row[c]) and str(row[c]).strip()), "")
+        labels[int(row[id_col])] = text
+    return labels
+
+
+def topic_display_label(topic: int, label: str, width: int = 40) -> str:
+    """`<id>: <label>`, the id shown once: BERTopic-style labels already start with it
+    ("0: police, money" or "0_police_money")."""
+    text = str(label or "").strip()
+    prefix = re.match(rf"^{re.escape(str(int(topic)))}\s*[:_]\s*", text)
+    if prefix:
+        text = text[prefix.end():]
+        if "_" in text and " " not in text:  # "police_money_word" -> "police, money, word"
+            text = ", ".join(w for w in text.split("_") if w)
+    return f"{int(topic)}: {text[:width]}" if text else str(int(topic))
+
+
+def topic_country_heatmap(topic_prev: pd.DataFrame,
+                          topic_labels: Mapping[int, str] | pd.DataFrame) -> Figure:
+    """Share of each country's participants per topic. `topic_labels`: {topic id: label} or
+    topic_info.csv as a frame (its English labels are used when present)."""
+    if isinstance(topic_labels, pd.DataFrame):
+        topic_labels = topic_labels_from_info(topic_labels)
     with plt.rc_context(STYLE):
         if topic_prev is None or topic_prev.empty:
             fig, ax = plt.subplots(figsize=(6, 2))
@@ -234,7 +268,7 @@ def topic_country_heatmap(topic_prev: pd.DataFrame, topic_labels: dict[int, str]
                             color="black" if value > 0.55 else "white")
             ax.set_xticks(range(len(countries)), countries)
             ax.set_yticks(range(len(topics)),
-                          [f"{t}: {topic_labels.get(int(t), '')[:40]}" for t in topics])
+                          [topic_display_label(t, topic_labels.get(int(t), "")) for t in topics])
             fig.colorbar(image, ax=ax, fraction=0.03, pad=0.02,
                          label="share of participants")
         ax.set_title("Emergent topics by country")

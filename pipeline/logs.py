@@ -19,11 +19,37 @@ class _ErrorsOnly(logging.Filter):
         return record.levelno >= logging.ERROR
 
 
+# Loggers of this project (stage modules run as `python -m` log as __main__); any other
+# logger is third-party and only reaches the console from WARNING up, even with --verbose.
+OWN_LOGGERS = ("pipeline", "__main__", "testimony", "bench", "root")
+# Third-party loggers that chatter at INFO/DEBUG (matplotlib's PDF backend alone makes
+# fontTools.subset print ~1,100 lines per run): pinned at WARNING.
+NOISY_LOGGERS = ("fontTools", "matplotlib", "PIL", "numba", "urllib3", "filelock", "httpx",
+                 "httpcore", "presidio-analyzer", "presidio_analyzer", "tldextract",
+                 "sentence_transformers", "transformers", "huggingface_hub", "torch",
+                 "umap", "pynndescent", "hdbscan", "gensim", "joblib", "fsspec", "asyncio",
+                 "h5py", "markdown", "MARKDOWN", "xmlschema", "spacy", "stanza", "git",
+                 "dvc", "scmrepo", "graphviz", "charset_normalizer", "requests")
+
+
+class _ThirdPartyWarnings(logging.Filter):
+    """Console filter: below WARNING, only this project's records get through (a library
+    that resets its own logger's level still cannot flood the console)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.WARNING:
+            return True
+        name = record.name
+        return any(name == own or name.startswith(own + ".") for own in OWN_LOGGERS)
+
+
 def setup_logging(verbose: bool = False) -> None:
     level = logging.DEBUG if verbose else logging.INFO
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", force=True)
-    for noisy in ("presidio-analyzer", "presidio_analyzer", "tldextract", "numba", "matplotlib",
-                  "urllib3", "filelock", "sentence_transformers", "httpx"):
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, _ThirdPartyWarnings) for f in handler.filters):
+            handler.addFilter(_ThirdPartyWarnings())
+    for noisy in NOISY_LOGGERS:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     # BERTopic warns about choices we make on purpose (manual outlier reassignment, saving
     # without an embedding-model pointer) and resets its own level: filter, keep errors only.

@@ -25,6 +25,20 @@ th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:
 th{background:#eef3f7} img{max-width:100%;height:auto}
 blockquote{border-left:4px solid #0072B2;margin:.5rem 0;padding:.2rem .8rem;background:#f6f9fb}
 code,pre{font-size:.8rem;background:#f3f3f3} .note{color:#555;font-size:.9rem}
+pre{white-space:pre-wrap;overflow-wrap:anywhere}
+@page{size:A4;margin:18mm 15mm 20mm 15mm}
+@media print{
+body{max-width:none;margin:0;padding:0;font-size:10.5pt;line-height:1.35}
+h1{font-size:18pt} h2{font-size:14pt;break-after:avoid;page-break-after:avoid}
+h3{font-size:12pt;break-after:avoid;page-break-after:avoid}
+table{table-layout:fixed;width:100%;word-wrap:break-word;overflow-wrap:anywhere;
+font-size:7.5pt}
+th,td{padding:.1rem .25rem;hyphens:auto} thead{display:table-header-group}
+tr,img,blockquote,figure{break-inside:avoid;page-break-inside:avoid}
+img{max-width:100%;max-height:24cm}
+pre,code{font-size:7.5pt} details{display:block}
+blockquote{background:none;border-left-color:#555}
+}
 """
 
 
@@ -57,8 +71,33 @@ def _pct(value: float) -> str:
 
 
 def _quotes_for(quotes: pd.DataFrame, code: str, country: str, limit: int) -> list[str]:
+    """One block quote per passage, separated by blank lines (consecutive `>` lines would
+    merge into one paragraph, running different participants' words together)."""
     rows = quotes[(quotes["code"] == code) & (quotes["country"] == country)].head(limit)
-    return [f"> {r.quote} ({r.participant_id})" for r in rows.itertuples()]
+    out: list[str] = []
+    for r in rows.itertuples():
+        out += ([""] if out else []) + [f"> {r.quote} ({r.participant_id})"]
+    return out
+
+
+def _sample_size_note(composition: pd.DataFrame) -> str:
+    """The Limitations line on sample size, from this run's participants per country."""
+    sizes = pd.to_numeric(composition.get("n_participants", pd.Series(dtype=float)),
+                          errors="coerce").dropna().astype(int)
+    sizes = sizes[sizes > 0]
+    if sizes.empty:
+        return ("- Small samples: intervals are wide; read the divergences with their q values "
+                "and intervals.")
+    low, high = int(sizes.min()), int(sizes.max())
+    noun = "participant" if high == 1 else "participants"
+    span = f"{low} {noun}" if low == high else f"{low} to {high} {noun}"
+    where = "per country" if len(sizes) > 1 else "in the one country"
+    step_low, step_high = round(100 / high), round(100 / low)
+    step = f"{step_low}" if step_low == step_high else f"{step_low} to {step_high}"
+    head = "Small samples" if low < 50 else "Sample size"
+    return (f"- {head}: {span} {where}. Intervals are wide: one participant more or less "
+            f"moves a country's prevalence by about {step} percentage points; read the "
+            "divergences with their q values and intervals.")
 
 
 def _robust(row) -> str:
@@ -187,9 +226,7 @@ def render_markdown(ctx: dict) -> str:
             "![Redaction summary](../figures/redaction_summary.png)", ""]
 
     out += ["## Limitations", "",
-            "- Small samples: 12 to 16 participants per country. Intervals are wide and a "
-            "difference of one or two participants can move a prevalence by 10 points; read "
-            "the divergences with their q values and intervals.",
+            _sample_size_note(composition),
             "- Automatic coding (rules and exemplar similarity): it can miss unusual "
             "paraphrases or mis-read negation; agreement with human coders is reported by "
             "the `evaluate` stage where gold codes exist, and per theme above.",

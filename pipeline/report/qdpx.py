@@ -5,23 +5,25 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from lxml import etree
 
-from pipeline.coding.export import stable_guid
+from pipeline.coding.export import render_code, render_family, stable_guid
 from pipeline.report.quotes import evidence_label, score_of
 
 NS = "urn:QDA-XML:project:1.0"
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442"]
 ATTRIBUTES = ["country", "language", "profile", "exploitation", "organization", "interview_year"]
 FIXED_TIME = "2000-01-01T00:00:00Z"
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def guid(kind: str, key: str) -> str:
-    """Stable GUIDs, shared with codebook.qdc: the same code has the same GUID in both."""
+    """Stable lower-case GUIDs, shared with codebook.qdc: the same code has the same GUID in
+    both."""
     return stable_guid(kind, key)
 
 
@@ -30,13 +32,17 @@ def _el(parent, tag: str, **attrs) -> etree._Element:
 
 
 def build_project(name: str, transcripts: dict[str, str], participants: pd.DataFrame,
-                  codings: pd.DataFrame, codes: list[dict]) -> tuple[bytes, dict[str, str]]:
+                  codings: pd.DataFrame, codes: list[dict],
+                  families: Mapping[str, Any] | None = None) -> tuple[bytes, dict[str, str]]:
     """Return project.qde bytes and {Sources/<guid>.txt: text}.
 
-    `codes`: [{id, family, label, definition}] in codebook order; families become parent
-    (non-codable) codes. `codings` needs participant_id, code, start, end (character offsets
-    in the redacted transcript).
+    `codes`: codebook entries ({id, family, label, definition, ...}) in codebook order;
+    families become parent (non-codable) codes, labelled from `families` ({family id:
+    {en, es}}) when given. Codes are rendered as in codebook.qdc (pipeline.coding.export).
+    `codings` needs participant_id, code, start, end (character offsets in the redacted
+    transcript).
     """
+    families = families or {}
     user = guid("user", "testimony-pipeline")
     root = etree.Element(f"{{{NS}}}Project", nsmap={None: NS}, name=name,
                          origin="testimony-pipeline", creatingUserGUID=user,
@@ -46,18 +52,19 @@ def build_project(name: str, transcripts: dict[str, str], participants: pd.DataF
 
     book = _el(root, "CodeBook")
     codes_el = _el(book, "Codes")
-    families: dict[str, etree._Element] = {}
-    for _i, code in enumerate(codes):
-        family = code.get("family") or "other"
-        if family not in families:
-            families[family] = _el(codes_el, "Code", guid=guid("family", family), name=family,
-                                   isCodable="false", color=PALETTE[len(families) % len(PALETTE)])
-        parent = families[family]
-        code_el = _el(parent, "Code", guid=guid("code", code["id"]), name=code["id"],
-                      isCodable="true", color=parent.get("color"))
-        description = code.get("definition") or code.get("label") or ""
-        if description:
-            _el(code_el, "Description").text = str(description)
+    parents: dict[str, etree._Element] = {}
+    for code in codes:
+        family = str(code.get("family") or "other")
+        if family not in parents:
+            shown = render_family(family, families.get(family))
+            parents[family] = _el(codes_el, "Code", guid=shown.guid, name=shown.name,
+                                  isCodable="false", color=shown.color)
+            _el(parents[family], "Description").text = shown.description
+        shown = render_code(code)
+        code_el = _el(parents[family], "Code", guid=shown.guid, name=shown.name,
+                      isCodable="true", color=shown.color)
+        if shown.description:
+            _el(code_el, "Description").text = shown.description
 
     variables = _el(root, "Variables")
     for attribute in ATTRIBUTES:

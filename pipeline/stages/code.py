@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.coding.codebook import load_codebook
-from pipeline.coding.export import codebook_markdown, codebook_qdc
+from pipeline.coding.export import codebook_markdown, codebook_qdc, codebook_taguette_csv
 from pipeline.coding.run import code_corpus
 from pipeline.errors import InputError, Problem
 from pipeline.io import write_csv, write_parquet, write_text
@@ -49,6 +49,7 @@ def run(params: Params, out_dir: Path, corpus_dir: Path) -> dict:  # noqa: ARG00
     write_parquet(paths.codings, codings)
     write_csv(paths.participant_codes, table)
     write_text(paths.coding / "codebook.qdc", codebook_qdc(codebook))
+    write_text(paths.coding / "codebook_taguette.csv", codebook_taguette_csv(codebook))
     write_text(paths.coding / "codebook.md", codebook_markdown(codebook))
     seconds = time.perf_counter() - began
     return {

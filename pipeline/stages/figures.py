@@ -24,10 +24,7 @@ def topic_labels(paths: OutputPaths) -> dict[int, str]:
     info_path = paths.topics / "topic_info.csv"
     if not info_path.exists():
         return {}
-    info = pd.read_csv(info_path)
-    id_col = "topic" if "topic" in info.columns else info.columns[0]
-    label_col = "label" if "label" in info.columns else info.columns[1]
-    return {int(r[id_col]): str(r[label_col]) for _, r in info.iterrows()}
+    return fg.topic_labels_from_info(pd.read_csv(info_path))
 
 
 def build_figures(params: Params, paths: OutputPaths) -> list[fg.Figure]:

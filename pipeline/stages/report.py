@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from pipeline.codebook_info import code_labels, codebook_entries
 from pipeline.coding.matcher import is_answer
@@ -25,14 +26,26 @@ def _bool_column(frame: pd.DataFrame, column: str) -> pd.DataFrame:
 
 
 def _codebook_codes(path: Path) -> list[dict]:
-    """id, family, English label and definition of each code, for the REFI-QDA export."""
-    codes = []
-    for entry in codebook_entries(path):
-        label = entry.get("label")
-        codes.append({"id": str(entry["id"]), "family": str(entry.get("family", "")),
-                      "label": label.get("en") if isinstance(label, dict) else label,
-                      "definition": entry.get("definition")})
-    return codes
+    """The codebook's code entries (id, family, label, definition, ...) for the REFI-QDA
+    export, which renders them as codebook.qdc does."""
+    return [{**entry, "id": str(entry["id"]), "family": str(entry.get("family", ""))}
+            for entry in codebook_entries(path)]
+
+
+def _codebook_families(path: Path) -> dict[str, object]:
+    """family id -> labels ({en, es} or a string), from a `families:` mapping or list."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) if Path(path).exists() \
+            else None
+    except yaml.YAMLError:
+        return {}
+    families = data.get("families") if isinstance(data, dict) else None
+    if isinstance(families, dict):
+        return {str(k): v for k, v in families.items()}
+    if isinstance(families, list):
+        return {str(f["id"]): f.get("label") for f in families
+                if isinstance(f, dict) and f.get("id")}
+    return {}
 
 
 def _emergent_table(paths: OutputPaths) -> pd.DataFrame | None:
@@ -93,7 +106,8 @@ def run(params: Params, out_dir: Path, corpus_dir: Path) -> dict:
     transcripts = {p.stem: p.read_text(encoding="utf-8")
                    for p in sorted(paths.redacted_transcripts.glob("*.txt"))}
     project_xml, sources = build_project(settings.title, transcripts, participants, codings,
-                                         _codebook_codes(codebook))
+                                         _codebook_codes(codebook),
+                                         _codebook_families(codebook))
     with atomic_dir(paths.report) as tmp:
         (tmp / "report.md").write_text(text, encoding="utf-8")
         (tmp / "report.html").write_text(render_html(text, paths.figures), encoding="utf-8")
