@@ -44,3 +44,12 @@ def code_labels(path: Path | str | None, language: str = "en") -> dict[str, str]
             label = label.get(language) or label.get("en")
         labels[str(entry["id"])] = str(label or entry["id"])
     return labels
+
+
+def valence_codes(path: Path | str | None) -> list[str] | None:
+    """Codes whose entry says `valence: true` (care codes), or None when the codebook gives
+    no valence field at all (then callers fall back to the CARE_ naming convention)."""
+    entries = codebook_entries(path)
+    if not any("valence" in e for e in entries):
+        return None
+    return [str(e["id"]) for e in entries if e.get("valence") is True]

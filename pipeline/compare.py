@@ -220,9 +220,15 @@ def topic_prevalence(doc_topics: pd.DataFrame, participants: pd.DataFrame,
     return frame
 
 
-def care_valence(codes: pd.DataFrame, participants: pd.DataFrame) -> pd.DataFrame:
-    """Counts of positive / negative / mixed accounts of each care service, by country."""
-    care = codes[codes["code"].astype(str).str.startswith("CARE_") & (codes["present"] == 1)]
+def care_valence(codes: pd.DataFrame, participants: pd.DataFrame,
+                 valence_codes: list[str] | None = None) -> pd.DataFrame:
+    """Counts of positive / negative / mixed accounts of each care service, by country.
+
+    `valence_codes`: the codebook's codes with `valence: true` (a renamed care code stays in
+    the table); without it, codes named CARE_*."""
+    which = (codes["code"].astype(str).isin(valence_codes) if valence_codes is not None
+             else codes["code"].astype(str).str.startswith("CARE_"))
+    care = codes[which & (codes["present"] == 1)]
     care = care.merge(participants[["participant_id", "country"]], on="participant_id")
     care = care.assign(valence=care["valence"].fillna("unspecified").replace("", "unspecified"))
     table = care.pivot_table(index=["country", "code"], columns="valence",

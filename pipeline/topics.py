@@ -26,12 +26,13 @@ import pandas as pd
 
 from pipeline.errors import PipelineError
 from pipeline.params import TopicParams
+from pipeline.text import TAG_PATTERN
 
 log = logging.getLogger(__name__)
 
 OUTLIER = -1
 # [PERSON_1], [LOCATION_2], [PHONE], [DATE_TIME_3], <PERSON>, {{PHONE}}: every tag style
-TAG_RE = re.compile(r"\[[A-Z][A-Z0-9_]*\]|<[A-Z][A-Z0-9_]*>|\{\{?[A-Z][A-Z0-9_]*\}?\}")
+TAG_RE = TAG_PATTERN
 TOKEN_PATTERN = r"(?u)\b[^\W\d_]{3,}\b"   # words of 3+ letters, no digits, no underscores
 _WORD_RE = re.compile(TOKEN_PATTERN)
 

@@ -207,3 +207,22 @@ def test_qdpx_and_qdc_share_code_guids(run_dir):
     with zipfile.ZipFile(paths.report / "project.qdpx") as archive:
         project = archive.read("project.qde").decode()
     assert stable_guid("code", "CORRUPTION") in project
+
+
+def test_care_table_takes_care_codes_from_the_codebook_not_their_names():
+    import pandas as pd
+
+    from pipeline.compare import care_valence
+    codes = pd.DataFrame({"participant_id": ["P1", "P1"], "code": ["SHELTER_QUALITY", "CARE_X"],
+                          "present": [1, 1], "valence": ["positive", "negative"]})
+    participants = pd.DataFrame({"participant_id": ["P1"], "country": ["PE"]})
+    table = care_valence(codes, participants, ["SHELTER_QUALITY"])
+    assert list(table["code"]) == ["SHELTER_QUALITY"]
+
+
+def test_one_tag_pattern_for_coding_and_topics():
+    from pipeline.coding.matcher import mask_tags
+    from pipeline.topics import strip_tags
+    text = "vino [PERSON_1] con <PHONE> y {{EMAIL}} a [LOCATION_12]"
+    assert "PERSON" not in mask_tags(text) and "LOCATION" not in mask_tags(text)
+    assert strip_tags(text) == "vino con y a"

@@ -9,7 +9,6 @@ codings; the interviewer's question is used only as context for `within: exchang
 from __future__ import annotations
 
 import logging
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -21,10 +20,11 @@ from pipeline.coding.codebook import GAP_MAX, Codebook, Rule, Slot, fold, parse_
 from pipeline.errors import ConfigError
 from pipeline.logs import progress
 from pipeline.params import CodingParams
+from pipeline.text import TAG_PATTERN
 
 log = logging.getLogger(__name__)
 
-TAG = re.compile(r"\[[A-Z][A-Z_]*(?:_\d+)?\]")
+TAG = TAG_PATTERN
 CLAUSE_PUNCT = {",", ";", ":", "—", "–", "(", ")", "¿", "?", "!", "¡", ".", '"', "…"}
 NEGATION_CUE_KEY = "__NEGX__"
 VALENCE_KEYS = ("__VPOS__", "__VNEG__")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline import compare
-from pipeline.codebook_info import code_families
+from pipeline.codebook_info import code_families, valence_codes
 from pipeline.coder_error import (
     adjusted_prevalence,
     coding_reliability,
@@ -46,7 +46,8 @@ def run(params: Params, out_dir: Path, corpus_dir: Path) -> dict:
                                                  min_share=settings.convergence_min_share,
                                                  families=families),
         "cooccurrence.csv": compare.cooccurrence(codes, participants),
-        "care_valence_by_country.csv": compare.care_valence(codes, participants),
+        "care_valence_by_country.csv": compare.care_valence(
+            codes, participants, valence_codes(Path(params.coding.codebook))),
         "sample_composition.csv": compare.sample_composition(participants),
     }
     error = load_coder_error(settings.coder_error)
