@@ -264,3 +264,13 @@ def test_learned_exemplars_join_the_bank_once(tmp_path):
     bank = load_exemplars(folder, CODEBOOK)
     reviewed = {e.provenance: e.polarity for e in bank.exemplars if e.id.startswith("RV-")}
     assert reviewed == {"confirmed_in_review": "positive", "rejected_in_review": "near_miss"}
+
+
+def test_real_encoder_vectors_do_not_depend_on_their_batch():
+    from pipeline.coding.embedding import get_embedder
+    use = get_embedder("use")
+    short = "The police did not believe me."
+    long = ("Y entonces, después de muchos meses en la casa de la señora, me fui con mi hermana "
+            "a la ciudad para buscar trabajo en un restaurante grande.")
+    alone = use.embed([short])[0]
+    np.testing.assert_array_equal(alone, use.embed([long, short, long])[1])

@@ -319,3 +319,13 @@ def test_report_html_has_print_css(tmp_path):
     assert "@media print" in page and "@page" in page and "A4" in page
     print_css = page.split("@media print", 1)[1]
     assert "table-layout:fixed" in print_css.replace(" ", "")
+
+
+def test_report_tables_print_missing_values_as_empty_cells():
+    import numpy as np
+    import pandas as pd
+
+    from pipeline.report.build import md_table
+    table = md_table(pd.DataFrame({"topic": [0, 1], "words_es": ["casa | hogar", np.nan]}))
+    assert "nan" not in table and "casa \\| hogar" in table
+    assert table.splitlines()[-1] == "| 1 |  |"

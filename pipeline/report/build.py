@@ -59,7 +59,9 @@ def file_hash(path: Path) -> str:
 def md_table(frame: pd.DataFrame) -> str:
     if frame.empty:
         return "_(none)_\n"
-    cells = frame.astype(str).map(lambda v: v.replace("|", "\\|").replace("\n", " "))
+    # missing values print as empty cells (pandas keeps NaN through astype(str))
+    cells = frame.astype(object).where(frame.notna(), "").map(
+        lambda v: str(v).replace("|", "\\|").replace("\n", " "))
     lines = ["| " + " | ".join(map(str, frame.columns)) + " |",
              "| " + " | ".join("---" for _ in frame.columns) + " |"]
     lines += ["| " + " | ".join(row) + " |" for row in cells.to_numpy().tolist()]
