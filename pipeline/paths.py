@@ -51,12 +51,12 @@ class OutputPaths:
 # stage fails, what it and every later stage own is removed, so no stale output (for
 # example of a participant who has since withdrawn consent) survives a failed re-run.
 STAGE_OUTPUTS = {
-    "redact": ["redacted"],
-    "code": ["coding", "review"],
-    "topics": ["topics", "metrics/topics.json"],
-    "compare": ["tables"],
+    "redact": ["redacted", "headline/redact.json"],
+    "code": ["coding", "review", "headline/code.json"],
+    "topics": ["topics", "metrics/topics.json", "headline/topics.json"],
+    "compare": ["tables", "headline/compare.json"],
     "figures": ["figures"],
     "report": ["report"],
-    "evaluate": ["metrics/redaction.json", "metrics/coding.json"],
+    "evaluate": ["metrics/redaction.json", "metrics/coding.json", "headline/evaluate.json"],
 }
 INCOMPLETE_MARKER = "RUN_INCOMPLETE.txt"

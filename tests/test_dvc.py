@@ -109,6 +109,11 @@ def test_dvc_status_after_codebook_edit(tmp_path):
         assert result.returncode == 0, result.stderr[-3000:]
     clean = run("dvc", "status", "--json")
     assert json.loads(clean.stdout or "{}") == {}, clean.stdout[-2000:]
+    # headline metrics: a small table an analyst can read and DVC can compare
+    shown = run("dvc", "metrics", "show")
+    assert shown.returncode == 0, shown.stderr[-2000:]
+    assert "convergent" in shown.stdout and "macro_f1_en" in shown.stdout
+    assert max(len(line) for line in shown.stdout.splitlines()) < 1000, shown.stdout[:400]
     with open(repo / "codebooks" / "trafficking_themes.yaml", "a", encoding="utf-8") as handle:
         handle.write("\n# an analyst's edit\n")
     changed = json.loads(run("dvc", "status", "--json").stdout)

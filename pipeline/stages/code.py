@@ -15,6 +15,7 @@ from pipeline.coding.codebook import load_codebook
 from pipeline.coding.export import codebook_markdown, codebook_qdc, codebook_taguette_csv
 from pipeline.coding.run import code_corpus
 from pipeline.errors import InputError, Problem
+from pipeline.headline import write_headline
 from pipeline.io import write_csv, write_parquet, write_text
 from pipeline.params import Params
 from pipeline.paths import OutputPaths
@@ -52,6 +53,10 @@ def run(params: Params, out_dir: Path, corpus_dir: Path) -> dict:  # noqa: ARG00
     write_text(paths.coding / "codebook_taguette.csv", codebook_taguette_csv(codebook))
     write_text(paths.coding / "codebook.md", codebook_markdown(codebook))
     seconds = time.perf_counter() - began
+    write_headline(out_dir, "code", {
+        "participants": len(participants), "codes_present": int(table["present"].sum()),
+        "codings": len(codings),
+        "semantic_codings": int((codings["rule"] == "semantic").sum()) if len(codings) else 0})
     return {
         "participants coded": len(participants),
         "codings": len(codings),

@@ -15,6 +15,7 @@ from pipeline.coder_error import (
     divergence_robustness,
     load_coder_error,
 )
+from pipeline.headline import write_headline
 from pipeline.io import atomic_dir
 from pipeline.params import Params
 from pipeline.paths import OutputPaths
@@ -72,6 +73,15 @@ def run(params: Params, out_dir: Path, corpus_dir: Path) -> dict:
             frame.to_csv(tmp / name, index=False, lineterminator="\n")
     divergent = tables["divergences.csv"]
     convergent = tables["convergences.csv"]
+    robust = "robust_to_coder_error"
+    write_headline(out_dir, "compare", {
+        "participants": int(len(participants)),
+        "divergent": int(divergent["divergent"].sum()) if len(divergent) else 0,
+        "convergent": int(convergent["convergent"].sum()) if len(convergent) else 0,
+        "divergent_robust": int((divergent["divergent"] & divergent[robust]).sum())
+        if robust in divergent else None,
+        "convergent_robust": int((convergent["convergent"] & convergent[robust]).sum())
+        if robust in convergent else None})
     return {
         "tables": str(paths.tables),
         "divergent codes": ", ".join(divergent.loc[divergent["divergent"], "code"]) or "none",

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.headline import write_headline
 from pipeline.io import write_json
 from pipeline.params import Params
 from pipeline.paths import OutputPaths
@@ -52,7 +53,23 @@ def run(params: Params, out_dir: Path, corpus_dir: Path) -> dict:
         summary["coding metrics"] = str(coding_path)
     else:
         write_json(coding_path, {"available": False, "reason": "no gold/themes.csv"})
+    write_headline(out_dir, "evaluate", headline_values(redaction_path, coding_path))
     return summary
+
+
+def headline_values(redaction_path: Path, coding_path: Path) -> dict:
+    import json
+    values: dict = {}
+    redaction = json.loads(redaction_path.read_text(encoding="utf-8"))
+    for kind in ("direct_leakage", "quasi_leakage", "over_redaction"):
+        for lang, block in sorted((redaction.get(kind) or {}).items()):
+            key = "over_redaction" if kind == "over_redaction" else "leakage"
+            if isinstance(block, dict) and key in block:
+                values[f"{kind}_{lang}"] = block[key]
+    coding = json.loads(coding_path.read_text(encoding="utf-8"))
+    for lang, block in sorted((coding.get("by_language") or {}).items()):
+        values[f"macro_f1_{lang}"] = block["macro"]["f1"]
+    return values
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,6 +9,7 @@ import pandas as pd
 
 from pipeline.corpus import load_corpus, render_transcript
 from pipeline.guards import check_out_dir, check_review_dir
+from pipeline.headline import write_headline
 from pipeline.io import atomic_dir, write_csv, write_json, write_parquet
 from pipeline.params import Params
 from pipeline.paths import OutputPaths
@@ -55,6 +56,9 @@ def run(params: Params, out_dir: Path, corpus_dir: Path) -> dict:
     summary["participants_excluded_withdrawn"] = corpus.n_withdrawn
     write_json(paths.redaction_summary, summary)
     review_path = write_review_file(result.review, params.redaction)
+    write_headline(out_dir, "redact", {
+        "participants": len(corpus.transcripts), "excluded_withdrawn": corpus.n_withdrawn,
+        "replacements": int(summary.get("replacements_total", 0))})
     return {
         "participants processed": len(corpus.transcripts),
         "participants excluded (consent withdrawn)": corpus.n_withdrawn,

@@ -12,6 +12,7 @@ import pandas as pd
 
 from pipeline.codebook_info import codebook_entries
 from pipeline.errors import PipelineError
+from pipeline.headline import write_headline
 from pipeline.io import atomic_dir, write_csv, write_json, write_parquet
 from pipeline.params import Params
 from pipeline.paths import OutputPaths
@@ -48,6 +49,11 @@ def run(params: Params, out_dir: Path, corpus_dir: Path) -> dict:  # noqa: ARG00
     metrics_path = paths.metrics / "topics.json"
     write_json(metrics_path, result.metrics)
     m = result.metrics
+    write_headline(out_dir, "topics", {
+        "topics": m["n_topics"], "npmi": m.get("npmi_coherence"),
+        "share_bilingual": m.get("share_topics_both_languages"),
+        "outlier_share_before_reduction": m.get("outlier_share_before_reduction"),
+        **{f"stability_ari_{k}": v for k, v in (m.get("stability_ari_by_language") or {}).items()}})
     return {
         "units modelled": m["n_units"],
         "models": ", ".join(f"{g['language']}:{g['embedding_backend']}" for g in m["models"]),
