@@ -322,9 +322,8 @@ def test_every_file_a_stage_reads_is_declared_in_dvc_yaml(e2e_run, tmp_path):
         finally:
             recording["on"] = False
         deps = [str(d) for d in stages[name].get("deps", [])] + ["params.yaml"]
-        own = [str(o) for o in stages[name].get("outs", [])] + [
-            str(next(iter(m))) if isinstance(m, dict) else str(m)
-            for m in stages[name].get("metrics", [])]
+        own = [str(next(iter(o))) if isinstance(o, dict) else str(o)
+               for o in stages[name].get("outs", []) + stages[name].get("metrics", [])]
         for raw in sorted(set(opened)):
             path = Path(raw).resolve()
             if (path.suffix in (".py", ".pyc") or ".cache" in path.parts or not path.is_file()
