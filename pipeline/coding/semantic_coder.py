@@ -89,11 +89,11 @@ class SemanticScorer:
                ) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Accepted codings (rule evidence in accepted units, semantic codings elsewhere) and
         the review candidates (every unit x code decision that was not a certain no)."""
-        from pipeline.coding.review import candidates
+        from pipeline.coding.review import candidates, no_candidates
         assert self.calibration is not None
         columns = list(codings.columns) + AUDIT_COLUMNS
         if units.empty:
-            return pd.DataFrame(columns=columns), candidates(units, {}, {}, {})
+            return pd.DataFrame(columns=columns), no_candidates()
         vectors, feats = self.features(units, codings)
         probs = self.probabilities(feats)
         cands = candidates(

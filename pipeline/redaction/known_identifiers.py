@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pipeline.errors import ConfigError, InputError, Problem
+from pipeline.errors import InputError, Problem
+from pipeline.io import read_config_text
 
 TYPES = ("EMAIL", "URL", "HANDLE", "ID", "PHONE", "PLATE", "ADDRESS", "DATE", "PERSON", "ORG",
          "LOCATION")
@@ -57,14 +58,7 @@ def load_known_identifiers(path: str | Path | None) -> list[tuple[str, str]]:
     if not path:
         return []
     p = Path(path)
-    if not p.is_file():
-        raise ConfigError(f"redaction.known_identifiers_file: {p} not found (or not a file)")
-    try:
-        text = p.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ConfigError(f"{p}: not UTF-8 text; save it as UTF-8") from None
-    except OSError as exc:
-        raise ConfigError(f"{p}: cannot be read ({exc.strerror})") from None
+    text = read_config_text(p, "check redaction.known_identifiers_file in params.yaml")
     entries, problems = [], []
     for number, line in enumerate(text.splitlines(), start=1):
         parsed = parse_line(line.replace("\ufeff", ""))
