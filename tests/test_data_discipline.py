@@ -1,0 +1,38 @@
+"""Generalisation discipline: no rule, codebook example or exemplar shares a run of seven
+words with a validation, held-out or test transcript (an overlap would mean evaluation text
+leaked into what the coder learns from, and the evaluation would flatter it)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from tests.conftest import ROOT
+
+RUN = 7
+EVALUATION = ("heldout", "validation", "test")
+
+
+def _runs(text: str) -> set[str]:
+    words = re.findall(r"\w+", text.lower())
+    return {" ".join(words[i:i + RUN]) for i in range(len(words) - RUN + 1)}
+
+
+def test_training_text_shares_no_seven_word_run_with_evaluation_transcripts():
+    evaluation: dict[str, str] = {}
+    for corpus in EVALUATION:
+        for path in sorted((ROOT / "corpora" / corpus / "transcripts").glob("*")):
+            for run in _runs(path.read_text(encoding="utf-8")):
+                evaluation.setdefault(run, path.name)
+    found = []
+    codebook = ROOT / "codebooks" / "trafficking_themes.yaml"
+    for number, line in enumerate(codebook.read_text(encoding="utf-8").splitlines(), 1):
+        found += [f"codebook line {number} ~ {evaluation[r]}" for r in _runs(line)
+                  if r in evaluation]
+    for path in sorted((ROOT / "codebooks" / "exemplars").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                record = json.loads(line)
+                found += [f"{record['id']} ~ {evaluation[r]}" for r in _runs(record["text"])
+                          if r in evaluation]
+    assert found == [], "rewrite these in your own words: " + "; ".join(sorted(set(found)))
