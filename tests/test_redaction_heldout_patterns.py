@@ -15,7 +15,7 @@ def test_more_latin_american_plates(plate):
 
 
 def test_central_american_grid_address_and_zone():
-    streets, areas = address_recognizer("es")
+    streets, areas, _ = address_recognizer("es")
     text = "Tenían una tienda en la 4a. avenida 12-59 zona 1 y vivían en zona 15, cerca."
     assert "4a. avenida 12-59 zona 1" in found(streets, text)
     assert "15" in "".join(found(areas, text))

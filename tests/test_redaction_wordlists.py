@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # Every data file and the lists it holds (a new file must be added here and to a loader).
 FILES = {
-    "places.yaml": {"countries", "country_phrases"},
+    "places.yaml": {"countries", "country_phrases", "colloquial_places"},
     "peoples_and_languages.yaml": {"nationalities", "languages"},
     "institutions.yaml": {"institutions", "institution_phrases"},
     "common_words.yaml": {"trap_words", "religious", "extra_common"},
@@ -33,6 +33,8 @@ FILES = {
     "name_triggers.yaml": {"name_triggers_es", "name_triggers_en"},
     "nicknames.yaml": {"nickname_words", "not_nicknames"},
     "surnames.yaml": {"indigenous_surnames"},
+    "kept_public_names.yaml": {"public_bodies", "public_acronyms", "religious_figures",
+                               "holidays", "platforms", "languages_and_peoples"},
     "context_words.yaml": {"LatamIdRecognizer", "LatamPhoneRecognizer", "PlateRecognizer",
                            "HandleRecognizer", "DateRecognizerLatam", "AddressRecognizer"},
 }

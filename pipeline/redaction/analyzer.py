@@ -18,6 +18,9 @@ from functools import lru_cache
 
 from pipeline.logs import progress
 from pipeline.redaction import lexicon
+from pipeline.redaction.kept import inside, kept_ranges
+from pipeline.redaction.name_evidence import NameScorer
+from pipeline.redaction.spans import Span
 from pipeline.redaction.textutil import (
     find_folded,
     fold,
@@ -46,17 +49,11 @@ TYPE_PRIORITY = {"EMAIL": 9, "URL": 8, "HANDLE": 8, "ID": 7, "PHONE": 7, "PLATE"
 # recognizers whose names are never dropped by the allow-list (the context proves a name)
 STRONG_RECOGNIZERS = frozenset({"TitleNameRecognizer", "NicknameRecognizer", "known_identifier",
                                 "deny_list"})
+ACRONYM = re.compile(r"[A-ZÁÉÍÓÚÑ]{2,8}")
+UNTRIMMED_RECOGNIZERS = frozenset({"GazetteerPlaceRecognizer", "ColloquialPlaceRecognizer",
+                                   "AreaNumberRecognizer"})
 EDGE_WORDS = frozenset(["de", "del", "la", "las", "los", "el", "y", "the", "of", "and", "a",
                         "en", "in", "at", "mi", "my", "su", "his", "her", "un", "una"])
-
-
-@dataclass(frozen=True)
-class Span:
-    start: int
-    end: int
-    type: str  # project type: PERSON, LOCATION, ORG, PHONE, ID, ...
-    score: float
-    recognizer: str
 
 
 def configure_tldextract_offline() -> None:
@@ -245,11 +242,16 @@ class Analyzer:
         lower_words = _lowercase_words(texts)
         given, _ = lexicon.name_lexicon()
         kept: list[list[Span]] = []
-        for text, spans in zip(texts, raw, strict=True):
+        public = [kept_ranges(text) for text in texts]
+        for text, spans, ranges in zip(texts, raw, public, strict=True):
             out: list[Span] = []
             for span in spans:
                 if span.score < threshold:
                     continue
+                if (span.type in NAMED_TYPES
+                        and span.recognizer not in ("deny_list", "known_identifier")
+                        and inside(ranges, span.start, span.end)):
+                    continue  # "Luján" in "la Virgen de Luján", "Beta" in "Grupo Beta"
                 if span.recognizer == "SpacyRecognizer" and is_sentence_initial(text, span.start):
                     word = fold(text[span.start:span.end])
                     # "Vino", "Miedo", "Plata": the same word is written lower-case elsewhere
@@ -264,6 +266,10 @@ class Analyzer:
             for kind, value in self.config.deny_list:
                 for s, e in _find(fm, fold(value)):
                     kept[i].append(Span(s, e, kind, 1.0, "deny_list"))
+        scorer = NameScorer(language, allowed=self._allow.user)
+        for i, text in enumerate(texts):
+            public_spans = [Span(a, b, "KEPT", 0.0, "kept") for a, b in public[i]]
+            kept[i] += scorer.find(text, kept[i] + public_spans)
         if self.config.propagate_names:
             _place_lists(texts, kept)
             _hypocorisms(texts, kept)
@@ -275,6 +281,9 @@ class Analyzer:
         """Trim titles/articles/allowed words at the edges of names; apply the allow-list."""
         if span.type not in NAMED_TYPES or span.recognizer in ("deny_list", "known_identifier"):
             return span
+        if span.recognizer in UNTRIMMED_RECOGNIZERS:
+            # whole gazetteer entries ("Madre de Dios"), "barrio Cuba", "zona 15", "el Defe"
+            return None if self._allow.always(fold(text[span.start:span.end])) else span
         start, end = span.start, span.end
         # trim edge tokens that are articles, titles or allowed words
         while True:
@@ -311,6 +320,9 @@ class Analyzer:
         if not strong:
             if not has_upper(value):
                 return None
+            if (ACRONYM.fullmatch(value) and span.recognizer != "BusinessNameRecognizer"
+                    and span.type != "LOCATION"):
+                return None  # "SENAF", "DINAPEN": acronyms in testimony name public bodies
             if len(tokens) == 1 and (tokens[0] in _interjections() or len(tokens[0]) < 2):
                 return None
             if self._allow.blocks(folded, text, start, language):

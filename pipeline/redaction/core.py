@@ -76,6 +76,7 @@ def redact_corpus(corpus, params: RedactionParams) -> RedactionResult:
     for transcript, (language, texts), spans in zip(transcripts, documents, all_spans,
                                                     strict=True):
         pid = transcript.participant_id
+        spans = gate.repair(texts, spans, known, params.gate_min_score)
         originals = {fold(text[s.start:s.end]) for text, ss in zip(texts, spans, strict=True)
                      for s in ss}
         originals |= {fold(v) for _, v in known}

@@ -125,3 +125,31 @@ def evaluate_redaction(gold_dir: Path, redacted_dir: Path, participant_ids: list
         "direct_leakage": direct, "quasi_leakage": quasi, "over_redaction": over,
         "by_type": per_type, "targets": dict(TARGETS), "meets_targets": meets,
     }
+
+
+def surviving(gold_dir: Path, redacted_dir: Path, participant_ids: list[str]) -> list[dict]:
+    """Gold identifiers still present and preserve strings lost, with a short redacted context.
+
+    For the developer's private error analysis only (it returns gold text): never write its
+    result under outputs/.
+    """
+    gold_dir, redacted_dir = Path(gold_dir), Path(redacted_dir)
+    rows = []
+    texts = {pid: (redacted_dir / f"{pid}.txt").read_text(encoding="utf-8")
+             for pid in sorted(set(participant_ids)) if (redacted_dir / f"{pid}.txt").exists()}
+    folded = {pid: fold(text) for pid, text in texts.items()}
+    for row in _read_jsonl(gold_dir / "pii.jsonl"):
+        pid = row.get("participant_id")
+        if pid not in folded:
+            continue
+        hits = find_folded(folded[pid], fold(str(row["text"])).strip())
+        for start, end in hits[:3]:
+            rows.append({"kind": "leak", "participant_id": pid, "type": row.get("type"),
+                         "identifier": row.get("identifier"), "text": row["text"],
+                         "context": folded[pid][max(0, start - 60):end + 40].replace("\n", " ")})
+    for row in _read_jsonl(gold_dir / "preserve.jsonl"):
+        pid = row.get("participant_id")
+        if pid in folded and not find_folded(folded[pid], fold(str(row["text"])).strip()):
+            rows.append({"kind": "lost", "participant_id": pid, "type": row.get("type", ""),
+                         "identifier": "", "text": row["text"], "context": ""})
+    return rows

@@ -100,3 +100,65 @@ def check_transcript(participant_id: str, original_turns: list[str], redacted_tu
         raise LeakageError(f"leakage gate: participant {participant_id}: identifiers survived "
                            f"redaction: {what}. Nothing was written; check the recognizers or "
                            "add the entries to redaction.deny_list")
+
+
+def _occurrences(text: str, value: str, folded_map) -> list[tuple[int, int]]:
+    """Where `value` occurs in `text`, matched as `survives` matches it (original offsets)."""
+    value = value.strip()
+    digits = _digits(value)
+    if len(digits) >= 5 and len(digits) >= 0.6 * len(re.sub(r"\W", "", value)):
+        pattern = r"(?<!\d)" + r"[\s().\-/]*".join(digits) + r"(?!\d)"
+        return [m.span() for m in re.finditer(pattern, text)]
+    folded = fold(value).strip()
+    if not folded:
+        return []
+    if " " not in folded and folded in lexicon.common_words():
+        return [m.span() for m in re.finditer(rf"(?<!\w){re.escape(value)}(?!\w)", text)]
+    folded_text, index = folded_map
+    return [(index[s], index[e - 1] + 1) for s, e in find_folded(folded_text, folded)]
+
+
+def repair(original_turns: list[str], spans: list[list[Span]], known: list[tuple[str, str]],
+           min_score: float) -> list[list[Span]]:
+    """Add a span for every other occurrence of what the gate checks (known identifiers and
+    confident direct identifiers found in this transcript), so the gate only stops for what
+    redaction cannot fix. "Kiara" found in one turn is also replaced where it is "KIARA".
+
+    One search per value over the whole transcript with the found spans masked; only the
+    values still there are looked for turn by turn (time stays linear in the transcript)."""
+    from pipeline.redaction.analyzer import resolve
+    from pipeline.redaction.textutil import fold_with_map
+
+    values: dict[str, str] = {}
+    for kind, value in known:
+        values.setdefault(value, kind)
+    for text, turn_spans in zip(original_turns, spans, strict=True):
+        for span in turn_spans:
+            if span.type in DIRECT_TYPES and span.score >= min_score:
+                values.setdefault(text[span.start:span.end], span.type)
+    if not values:
+        return spans
+    masked = [_mask(text, turn_spans) for text, turn_spans in zip(original_turns, spans,
+                                                                  strict=True)]
+    joined = "\n".join(masked)
+    folded_joined, runs = fold(joined), digit_runs(joined)
+    left = {v: k for v, k in values.items() if survives(joined, v, folded_joined, runs)}
+    if not left:
+        return spans
+    repaired = []
+    for text, turn_spans in zip(masked, spans, strict=True):
+        folded_map = fold_with_map(text)
+        extra = [Span(s, e, kind, 1.0, "gate_repair")
+                 for value, kind in left.items() for s, e in _occurrences(text, value, folded_map)]
+        repaired.append(resolve(list(turn_spans) + extra) if extra else list(turn_spans))
+    return repaired
+
+
+def _mask(text: str, turn_spans: list[Span]) -> str:
+    """The turn with every found span blanked out (same length, so offsets hold)."""
+    if not turn_spans:
+        return text
+    chars = list(text)
+    for span in turn_spans:
+        chars[span.start:span.end] = "\x00" * (span.end - span.start)
+    return "".join(chars)

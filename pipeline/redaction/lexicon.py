@@ -18,7 +18,7 @@ from pipeline.redaction.wordlists import ListSpec, read_lists
 
 _places = read_lists("places.yaml", [
     ListSpec("countries", phrases_go_in="country_phrases"),
-    ListSpec("country_phrases", phrases=True)])
+    ListSpec("country_phrases", phrases=True), ListSpec("colloquial_places", phrases=True)])
 _peoples = read_lists("peoples_and_languages.yaml", [ListSpec("nationalities"),
                                                      ListSpec("languages")])
 _institutions = read_lists("institutions.yaml", [
@@ -35,9 +35,17 @@ _triggers = read_lists("name_triggers.yaml", [ListSpec("name_triggers_es", phras
 _nicknames = read_lists("nicknames.yaml", [ListSpec("nickname_words"),
                                            ListSpec("not_nicknames")])
 _surnames = read_lists("surnames.yaml", [ListSpec("indigenous_surnames")])
+KEPT_LISTS = ("public_bodies", "public_acronyms", "religious_figures", "holidays", "platforms",
+              "languages_and_peoples")
+_kept = read_lists("kept_public_names.yaml", [
+    ListSpec(name, phrases=name != "public_acronyms",
+             phrases_go_in=None if name != "public_acronyms" else "public_bodies")
+    for name in KEPT_LISTS])
 
 COUNTRIES: list[str] = _places["countries"]
 COUNTRY_PHRASES: list[str] = _places["country_phrases"]  # matched as phrases
+# Nicknames and abbreviations of cities ("el Defe", "Medallo"): always places.
+COLLOQUIAL_PLACES: list[str] = _places["colloquial_places"]
 NATIONALITIES: list[str] = _peoples["nationalities"]
 LANGUAGES: list[str] = _peoples["languages"]
 # Institution types and names of public bodies: analysts need them after redaction.
@@ -64,6 +72,10 @@ NAME_TRIGGERS_EN: list[str] = _triggers["name_triggers_en"]
 # nickname heads after an article that are never nicknames.
 NICKNAME_WORDS: list[str] = _nicknames["nickname_words"]
 NOT_NICKNAMES: list[str] = _nicknames["not_nicknames"]
+# Public names kept after redaction: institutions and programmes, their acronyms, religious
+# figures, holidays, platforms, languages and peoples (kept.py finds them in a turn).
+KEPT_PUBLIC_NAMES: list[str] = [entry for name in KEPT_LISTS for entry in _kept[name]]
+PUBLIC_ACRONYMS: list[str] = _kept["public_acronyms"]
 # Indigenous and other Andean surnames absent from Faker's lists.
 INDIGENOUS_SURNAMES: list[str] = _surnames["indigenous_surnames"]
 

@@ -47,7 +47,8 @@ RECOGNIZER_NAMES = (
     "LatamIdRecognizer", "LatamPhoneRecognizer", "PlateRecognizer", "HandleRecognizer",
     "DateRecognizerLatam", "AddressRecognizer", "AreaRecognizer", "TitleNameRecognizer",
     "NicknameRecognizer", "PlaceRecognizer", "SpanishProperNounRecognizer",
-    "LexiconNameRecognizer", "BusinessNameRecognizer")
+    "LexiconNameRecognizer", "BusinessNameRecognizer", "CodeRecognizer",
+    "GazetteerPlaceRecognizer", "ColloquialPlaceRecognizer", "AreaNumberRecognizer")
 CONTEXT_LANGUAGES = ("en", "es")
 
 
@@ -267,7 +268,10 @@ def plate_recognizer(language: str) -> RuleRecognizer:
 
 def handle_recognizer(language: str) -> RuleRecognizer:
     rules = [Rule("handle", re.compile(r"(?<![\w.@])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?"
-                                       r"(?![\w@]|\.[A-Za-z]{2,})"), 0.85)]
+                                       r"(?![\w@]|\.[A-Za-z]{2,})"), 0.85),
+             # no @, but written as only usernames are: "maria_lp93", "la.flaca_07"
+             Rule("bare_handle", re.compile(r"(?<![\w.@/])(?=[\w.]*[A-Za-z])[A-Za-z0-9]+(?:[._][A-Za-z0-9]+)*"
+                                            r"_[A-Za-z0-9_.]*[A-Za-z0-9](?![\w@]|\.[A-Za-z]{2,})"), 0.8)]
     return RuleRecognizer("HandleRecognizer", "HANDLE", rules, language)
 
 
@@ -318,6 +322,10 @@ AREA_WORDS = (r"colonia|col\.|barrio|zona|vereda|urbanizaci[oó]n|urb\.|asentami
               r"rancho|fundo|chacra|estancia|granja|farm|ranch")
 
 
+DIRECTIONS = frozenset("norte sur este oeste oriente poniente centro central north south east west "
+                       "alta baja".split())
+
+
 def address_recognizer(language: str) -> RuleRecognizer:
     name_words = rf"(?:(?:{CAP}|\d{{1,3}}[A-Za-z]?|de|del|la|las|los|el|San|Santa)\s+){{0,4}}"
     number = r"(?:#|No\.?|N[°º]|nro\.?|n[uú]mero)?\s*\d{1,5}[A-Za-z]?(?:\s*[-–]\s*\d{1,4}[A-Za-z]?)?"
@@ -335,7 +343,12 @@ def address_recognizer(language: str) -> RuleRecognizer:
                       r"\d{1,3}\s?[-–]\s?\d{1,3}(?:,?\s+(?i:zona)\s+\d{1,2})?")
     numbered = re.compile(r"\b\d{1,3}\s+(?:Norte|Sur|Oriente|Poniente|Este|Oeste|Pte\.?|Ote\.?)"
                           r"\s+(?:#\s*)?\d{1,5}[A-Za-z]?\b")
-    en_street = re.compile(rf"\b\d{{1,5}}\s+(?:{CAP}\s+){{1,3}}(?:{EN_STREET_TYPES})(?!\w)")
+    en_street = re.compile(rf"\b\d{{1,5}}(?:\s?[-–]\s?\d{{1,5}})?\s+"
+                           rf"(?:(?:{CAP}|\d{{1,3}}(?:st|nd|rd|th))\s+){{1,3}}(?:{EN_STREET_TYPES})(?!\w)")
+    # a street name and a house number with no street word: "Warnes 870", "Rivera Indarte 1420"
+    name_number = re.compile(rf"(?<![\w.])((?:{CAP})(?:\s+(?:de\s+|del\s+)?{CAP}){{0,2}})\s+(?:N[°º]\s*)?"
+                             rf"(\d{{3,5}})(?![\d:.,]\d|\w|\s*(?:%|años|years|pesos|soles|d[oó]lares|"
+                             rf"dollars|metros|meters|km|kil|mil\b|personas|people))")
     area = re.compile(rf"(?i:\b(?:{AREA_WORDS}))\s+(?:(?:de|del|la|las|los|el)\s+)?"
                       rf"((?:{CAP}|\d{{1,3}})(?:\s+(?:(?:de|del|la|las|los|el)\s+)?(?:{CAP}|\d{{1,3}}\b)){{0,3}})")
 
@@ -352,26 +365,55 @@ def address_recognizer(language: str) -> RuleRecognizer:
     def area_check(match: re.Match, text: str) -> float | None:
         tokens = [t for t in fold(match.group(1)).split()
                   if t not in {"de", "del", "la", "las", "los", "el"}]
-        if not tokens or all(t in _allowed_place_words() for t in tokens):
+        if not tokens or all(t in _allowed_place_words() or t in DIRECTIONS for t in tokens):
+            return None
+        return 0.7
+
+    def name_number_check(match: re.Match, text: str) -> float | None:
+        number = int(match.group(2))
+        if 1900 <= number <= 2039:  # "Lima 2016" is a year
+            return None
+        tokens = _name_tokens(match.group(1))
+        calendar = {fold(w) for w in lexicon.MONTHS + lexicon.DAYS}
+        if not tokens or any(t in calendar for t in tokens) or all(
+                t in _hard_words() for t in tokens):
             return None
         return 0.7
 
     rules = [Rule("street", street, 0.75, validator=street_check),
+             Rule("name_number", name_number, 0.7, validator=name_number_check),
              Rule("street_named", street_named, 0.6, validator=named_check),
              Rule("block_lot", block_lot, 0.75),
              Rule("grid_street", grid, 0.75),
              Rule("numbered_street", numbered, 0.75),
              Rule("en_street", en_street, 0.75)]
     addresses = RuleRecognizer("AddressRecognizer", "ADDRESS", rules, language)
+    def area_whole_check(match: re.Match, text: str) -> float | None:
+        # "barrio Cuba", "zona 15": after an area word, a number or a country is the name
+        tokens = [t for t in fold(match.group(1)).split()
+                  if t not in {"de", "del", "la", "las", "los", "el"}]
+        if tokens and all(t.isdigit() or t in _allowed_place_words() for t in tokens) and not any(
+                t in _institution_words() for t in tokens):
+            return 0.7
+        return None
+
     areas = RuleRecognizer("AreaRecognizer", "LOCATION",
                            [Rule("area", area, 0.7, group=1, validator=area_check)], language)
-    return addresses, areas
+    numbered_areas = RuleRecognizer("AreaNumberRecognizer", "LOCATION",
+                                    [Rule("area_whole", area, 0.7, validator=area_whole_check)],
+                                    language, context=[])
+    return addresses, areas, numbered_areas
 
 
 @lru_cache(maxsize=1)
 def _hard_words() -> frozenset[str]:
     return frozenset(fold(w) for w in lexicon.COUNTRIES + lexicon.NATIONALITIES
                      + lexicon.INSTITUTIONS + lexicon.TITLES)
+
+
+@lru_cache(maxsize=1)
+def _institution_words() -> frozenset[str]:
+    return frozenset(fold(w) for w in lexicon.INSTITUTIONS + lexicon.TITLES)
 
 
 @lru_cache(maxsize=1)
@@ -546,11 +588,15 @@ def business_recognizer(language: str) -> RuleRecognizer:
 
 
 def project_recognizers(language: str) -> list[EntityRecognizer]:
-    addresses, areas = address_recognizer(language)
+    from pipeline.redaction.codes import code_recognizer
+    from pipeline.redaction.places import colloquial_place_recognizer, gazetteer_place_recognizer
+
+    addresses, areas, numbered_areas = address_recognizer(language)
     extra = [spanish_proper_noun_recognizer(language)] if language == "es" else []
     return extra + [
             place_recognizer(language), id_recognizer(language), phone_recognizer(language),
-            plate_recognizer(language), handle_recognizer(language), date_recognizer(language), addresses, areas,
+            plate_recognizer(language), handle_recognizer(language), date_recognizer(language), addresses, areas, numbered_areas,
             title_name_recognizer(language), nickname_recognizer(language),
             business_recognizer(language),
-            lexicon_name_recognizer(language)]
+            lexicon_name_recognizer(language), code_recognizer(language),
+            gazetteer_place_recognizer(language), colloquial_place_recognizer(language)]
