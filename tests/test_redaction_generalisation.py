@@ -184,3 +184,59 @@ def test_after_repair_a_confident_name_survives_in_no_spelling(spelling, prefix)
             last = s.end
         redacted.append("".join(out) + text[last:])
     assert not survives("\n".join(redacted), "Yesenia")
+
+
+@pytest.mark.parametrize("text,kept,not_kept", [
+    ("Me ayudó el Programa de Apoyo a Víctimas y la Fiscalía de Puno.",
+     "Programa de Apoyo a Víctimas", "Puno"),
+    ("Then the Rescue Unit came, and the Border Patrol.", "Rescue Unit", None),
+    ("They went to Cacho's office in the afternoon.", None, "Cacho"),
+    ("Era el programa de Juan Pérez en la radio.", None, "Juan Pérez"),
+    ("Pasaron los de la Guardia Nacional y el Flaco les pagó.", "Guardia Nacional", "Flaco"),
+])
+def test_public_bodies_are_kept_by_their_head_word_and_cut_at_places(text, kept, not_kept):
+    pieces = [text[a:b] for a, b in kept_ranges(text)]
+    if kept:
+        assert any(kept in p for p in pieces)
+    if not_kept:
+        assert not any(not_kept in p for p in pieces)
+
+
+@pytest.mark.parametrize("text,devotion,kept", [
+    ("Le prendo una vela a la Virgen de la Candelaria.", "Virgen de la Candelaria", True),
+    ("Ahora vivo en el Hogar Virgen de la Candelaria con otras chicas.",
+     "Virgen de la Candelaria", False),
+    ("I was born in Cristo del Consuelo, near the river.", "Cristo del Consuelo", False),
+])
+def test_devotions_are_kept_unless_they_name_a_place_or_a_shelter(text, devotion, kept):
+    pieces = [text[a:b] for a, b in kept_ranges(text)]
+    assert any(devotion in p for p in pieces) is kept
+
+
+def test_a_son_named_like_a_devotion_is_still_a_name():
+    assert not any("Jesús" in text for text in
+                   [("fuimos por Jesús con la orden")[a:b]
+                    for a, b in kept_ranges("fuimos por Jesús con la orden")])
+
+
+def test_words_with_endings_no_name_has_are_not_names():
+    scorer = NameScorer("es")
+    text = "Era una cantinería, así le decían, y un contratista, así le decían."
+    assert scorer.find(text, []) == []
+
+
+def test_preserve_strings_counted_inside_longer_words_are_not_lost(tmp_path):
+    import json
+
+    from pipeline.redaction.evaluate import evaluate_redaction
+
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    (gold / "preserve.jsonl").write_text(json.dumps(
+        {"participant_id": "X-01", "text": "el consulado"}) + "\n", encoding="utf-8")
+    (gold / "pii.jsonl").write_text("", encoding="utf-8")
+    red = tmp_path / "redacted" / "transcripts"
+    red.mkdir(parents=True)
+    (red / "X-01.txt").write_text("Fui a hablar con gente del consulado.", encoding="utf-8")
+    result = evaluate_redaction(gold, red, ["X-01"])
+    assert result["over_redaction"]["all"]["lost"] == 0

@@ -34,7 +34,8 @@ FILES = {
     "nicknames.yaml": {"nickname_words", "not_nicknames"},
     "surnames.yaml": {"indigenous_surnames"},
     "kept_public_names.yaml": {"public_bodies", "public_acronyms", "religious_figures",
-                               "holidays", "platforms", "languages_and_peoples"},
+                               "holidays", "platforms", "languages_and_peoples",
+                               "public_body_heads_es", "public_body_heads_en"},
     "context_words.yaml": {"LatamIdRecognizer", "LatamPhoneRecognizer", "PlateRecognizer",
                            "HandleRecognizer", "DateRecognizerLatam", "AddressRecognizer"},
 }

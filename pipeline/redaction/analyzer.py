@@ -49,7 +49,7 @@ TYPE_PRIORITY = {"EMAIL": 9, "URL": 8, "HANDLE": 8, "ID": 7, "PHONE": 7, "PLATE"
 # recognizers whose names are never dropped by the allow-list (the context proves a name)
 STRONG_RECOGNIZERS = frozenset({"TitleNameRecognizer", "NicknameRecognizer", "known_identifier",
                                 "deny_list"})
-ACRONYM = re.compile(r"[A-ZÁÉÍÓÚÑ]{2,8}")
+ACRONYM = re.compile(r"[A-ZÁÉÍÓÚÑ]{2,10}")
 UNTRIMMED_RECOGNIZERS = frozenset({"GazetteerPlaceRecognizer", "ColloquialPlaceRecognizer",
                                    "AreaNumberRecognizer"})
 EDGE_WORDS = frozenset(["de", "del", "la", "las", "los", "el", "y", "the", "of", "and", "a",
@@ -248,18 +248,20 @@ class Analyzer:
             for span in spans:
                 if span.score < threshold:
                     continue
-                if (span.type in NAMED_TYPES
-                        and span.recognizer not in ("deny_list", "known_identifier")
-                        and inside(ranges, span.start, span.end)):
-                    continue  # "Luján" in "la Virgen de Luján", "Beta" in "Grupo Beta"
                 if span.recognizer == "SpacyRecognizer" and is_sentence_initial(text, span.start):
                     word = fold(text[span.start:span.end])
                     # "Vino", "Miedo", "Plata": the same word is written lower-case elsewhere
                     if " " not in word and word in lower_words and word not in given:
                         continue
+                    if " " not in word and _ordinary_word(text[span.start:span.end], language):
+                        continue  # "Volví", "Regresé": a verb opening a sentence
                 cleaned = self._clean(text, span, language)
-                if cleaned is not None:
-                    out.append(cleaned)
+                if cleaned is None or (
+                        cleaned.type in NAMED_TYPES
+                        and cleaned.recognizer not in ("deny_list", "known_identifier")
+                        and inside(ranges, cleaned.start, cleaned.end)):
+                    continue  # "Luján" in "la Virgen de Luján", "Beta" in "Grupo Beta"
+                out.append(cleaned)
             kept.append(out)
         folded = [fold_with_map(t) for t in texts]
         for i, fm in enumerate(folded):
@@ -274,6 +276,10 @@ class Analyzer:
             _place_lists(texts, kept)
             _hypocorisms(texts, kept)
             _propagate(texts, folded, kept, self.config.confident_score)
+        derived = ("name_propagation", "hypocorism", "place_list")
+        kept = [[sp for sp in spans
+                 if not (sp.recognizer in derived and inside(ranges, sp.start, sp.end))]
+                for spans, ranges in zip(kept, public, strict=True)]
         return [resolve([whole_name(text, sp) for sp in spans])
                 for text, spans in zip(texts, kept, strict=True)]
 
@@ -480,6 +486,16 @@ class _AllowList:
             # (so is a capitalised month in Spanish: "la Abril")
             return not text[start].isupper() or is_sentence_initial(text, start)
         return True
+
+
+def _ordinary_word(value: str, language: str) -> bool:
+    """A common word of the language that no name or place gazetteer knows."""
+    from pipeline.redaction import gazetteer
+
+    lower, folded = value.lower(), fold(value)
+    return (gazetteer.word_zipf(lower, "es" if language == "es" else "en") >= 3.0
+            and folded not in gazetteer.given_names() and folded not in gazetteer.surnames()
+            and folded not in gazetteer.places())
 
 
 def _lowercase_words(texts: list[str]) -> frozenset[str]:

@@ -41,6 +41,13 @@ def _rate(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
+def _present(folded_text: str, needle: str) -> bool:
+    """A preserve string is still there: at word boundaries, or inside a longer word when the
+    gold counted it that way ("el consulado" in "del consulado": gold files were made by
+    substring counts, so a kept "del consulado" must not count as lost)."""
+    return bool(find_folded(folded_text, needle)) or (len(needle) >= 6 and needle in folded_text)
+
+
 def evaluate_redaction(gold_dir: Path, redacted_dir: Path, participant_ids: list[str]) -> dict:
     gold_dir, redacted_dir = Path(gold_dir), Path(redacted_dir)
     languages = _languages(redacted_dir)
@@ -81,7 +88,7 @@ def evaluate_redaction(gold_dir: Path, redacted_dir: Path, participant_ids: list
     for row in preserve:
         pid = row["participant_id"]
         lang = languages.get(pid, "unknown")
-        gone = not find_folded(folded[pid], fold(str(row["text"])).strip())
+        gone = not _present(folded[pid], fold(str(row["text"])).strip())
         for key in (lang, "all"):
             lost[key][0] += 1
             lost[key][1] += int(gone)
@@ -149,7 +156,7 @@ def surviving(gold_dir: Path, redacted_dir: Path, participant_ids: list[str]) ->
                          "context": folded[pid][max(0, start - 60):end + 40].replace("\n", " ")})
     for row in _read_jsonl(gold_dir / "preserve.jsonl"):
         pid = row.get("participant_id")
-        if pid in folded and not find_folded(folded[pid], fold(str(row["text"])).strip()):
+        if pid in folded and not _present(folded[pid], fold(str(row["text"])).strip()):
             rows.append({"kind": "lost", "participant_id": pid, "type": row.get("type", ""),
                          "identifier": "", "text": row["text"], "context": ""})
     return rows

@@ -77,6 +77,9 @@ def check_transcript(participant_id: str, original_turns: list[str], redacted_tu
     for kind, value in known:
         if survives(redacted, value, folded_redacted, runs):
             leaks[f"known {kind}"] += 1
+    # public names kept on purpose ("Virgen de Guadalupe") are not a found name surviving
+    redacted = "\n".join(_mask_public(turn) for turn in redacted_turns)
+    folded_redacted, runs = fold(redacted), digit_runs(redacted)
     checked: set[str] = set()
     for text, turn_spans in zip(original_turns, spans, strict=True):
         for span in turn_spans:
@@ -130,28 +133,53 @@ def repair(original_turns: list[str], spans: list[list[Span]], known: list[tuple
     from pipeline.redaction.textutil import fold_with_map
 
     values: dict[str, str] = {}
-    for kind, value in known:
-        values.setdefault(value, kind)
     for text, turn_spans in zip(original_turns, spans, strict=True):
         for span in turn_spans:
             if span.type in DIRECT_TYPES and span.score >= min_score:
                 values.setdefault(text[span.start:span.end], span.type)
-    if not values:
+    known_values = {value: kind for kind, value in known}
+    values = {v: k for v, k in values.items() if v not in known_values}
+    if not values and not known_values:
         return spans
+    # known identifiers go everywhere; found names not inside a public name kept on purpose
     masked = [_mask(text, turn_spans) for text, turn_spans in zip(original_turns, spans,
                                                                   strict=True)]
-    joined = "\n".join(masked)
-    folded_joined, runs = fold(joined), digit_runs(joined)
-    left = {v: k for v, k in values.items() if survives(joined, v, folded_joined, runs)}
+    masked_public = [_mask_public(text) for text in masked]
+    left = _still_there(masked, known_values) | _still_there(masked_public, values)
     if not left:
         return spans
     repaired = []
-    for text, turn_spans in zip(masked, spans, strict=True):
-        folded_map = fold_with_map(text)
-        extra = [Span(s, e, kind, 1.0, "gate_repair")
-                 for value, kind in left.items() for s, e in _occurrences(text, value, folded_map)]
+    for text, public, turn_spans in zip(masked, masked_public, spans, strict=True):
+        extra = []
+        maps = {"known": fold_with_map(text), "found": fold_with_map(public)}
+        for value, kind in left.items():
+            which = "known" if value in known_values else "found"
+            source = text if which == "known" else public
+            extra += [Span(s, e, kind, 1.0, "gate_repair")
+                      for s, e in _occurrences(source, value, maps[which])]
         repaired.append(resolve(list(turn_spans) + extra) if extra else list(turn_spans))
     return repaired
+
+
+def _still_there(turns: list[str], values: dict[str, str]) -> dict[str, str]:
+    if not values:
+        return {}
+    joined = "\n".join(turns)
+    folded_joined, runs = fold(joined), digit_runs(joined)
+    return {v: k for v, k in values.items() if survives(joined, v, folded_joined, runs)}
+
+
+def _mask_public(text: str) -> str:
+    """The text with public names kept on purpose blanked out (same length)."""
+    from pipeline.redaction.kept import kept_ranges
+
+    ranges = kept_ranges(text)
+    if not ranges:
+        return text
+    chars = list(text)
+    for a, b in ranges:
+        chars[a:b] = "\x00" * (b - a)
+    return "".join(chars)
 
 
 def _mask(text: str, turn_spans: list[Span]) -> str:

@@ -24,29 +24,105 @@ DEVOTION = re.compile(
     rf"\b(?:[Vv]irgen(?:cita)?|[Vv]irgin|[Nn]uestra\s+[Ss]eñora|[Oo]ur\s+[Ll]ady|[Ss]eñor|[Cc]risto|"
     rf"[Cc]hrist|[Ss]anto\s+[Cc]risto|[Nn]iño\s+[Dd]ios|[Dd]ivin[oa]\s+{_CAP}|[Ss]anto\s+[Nn]iño)"
     rf"(?:\s+{_OF}\s+{_CAP}(?:\s+(?:{_OF}\s+)?{_CAP}){{0,3}})?")
+# "born in Cristo del Consuelo", "vivía en Virgen del Carmen": a devotion names a place
+# and after "Hogar", "Casa", "Colegio" it names a shelter or a school ("Hogar Virgen del X")
+PLACE_BEFORE = re.compile(r"\b(?:in|en|from|desde|near|cerca\s+de|barrio|sector|colonia|"
+                          r"cooperativa|recinto|caser[ií]o|hogar|casa|albergue|refugio|"
+                          r"fundaci[oó]n|centro|colegio|escuela|comedor|parroquia|shelter|home|"
+                          r"school)\s+(?:(?:the|el|la|del|de\s+la)\s+)?$", re.IGNORECASE)
 NAMED_DAY = re.compile(
     rf"\b(?:[Dd][ií]a|[Dd]ay|[Ff]iestas?|[Nn]oche|[Ss]emana)\s+{_OF}\s+{_CAP}"
     rf"(?:\s+(?:{_OF}\s+)?{_CAP}){{0,2}}")
 
 
-@lru_cache(maxsize=1)
-def _phrase_regex() -> re.Pattern:
+@lru_cache(maxsize=2)
+def _phrase_regex(devotions: bool) -> re.Pattern:
+    """All kept phrases but devotions, or devotions only (those can name a place or a
+    shelter, so they are checked against what comes before them)."""
     from pipeline.redaction.textutil import fold
 
-    phrases = {fold(p).strip() for p in lexicon.KEPT_PUBLIC_NAMES + lexicon.INSTITUTION_PHRASES
-               + lexicon.HOLIDAYS + lexicon.COUNTRY_PHRASES}
-    phrases = sorted((p for p in phrases if len(p) >= 2), key=len, reverse=True)
+    religious = {fold(p).strip() for p in lexicon.RELIGIOUS_FIGURES}
+    if devotions:
+        phrases = religious
+    else:
+        phrases = {fold(p).strip() for p in lexicon.KEPT_PUBLIC_NAMES
+                   + lexicon.INSTITUTION_PHRASES + lexicon.HOLIDAYS
+                   + lexicon.COUNTRY_PHRASES} - religious
+    # a single word that is also a common given name ("jesús", "dios" is not) is left to
+    # the name recognizers: "fuimos por Jesús" is a son, not a devotion
+    from pipeline.redaction import gazetteer
+
+    given = gazetteer.given_names()
+    phrases = sorted((p for p in phrases if len(p) >= 2
+                      and not (" " not in p and given.get(p, 10**9) <= 2000)),
+                     key=len, reverse=True)
     alternation = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
     return re.compile(rf"(?<![\w@#])(?:{alternation})(?![\w@])")
+
+
+# joins the words of a body's name; never an article alone ("la Guardia y el [Gocho]")
+_CONNECT = (r"(?:de(?:\s+l[ao]s?)?|del|para(?:\s+l[ao]s?)?|contra(?:\s+l[ao]s?)?|y|e|a|"
+            r"of(?:\s+the)?|and|for(?:\s+the)?|on|against)")
+
+
+# a capitalised word with no possessive ("Cacho's office" is no public body)
+_WORD = r"[A-ZÁÉÍÓÚÑ][a-záéíóúñü]+(?![\w'’])"
+
+
+def _heads(words: list[str]) -> str:
+    """Capitalised heads, accents optional: "Policía|Policia", "Program"."""
+    from pipeline.redaction.places import _loose
+
+    return "|".join(sorted({"[" + w[0].upper() + "]" + _loose(w)[len(_loose(w[0])):]
+                            for w in words}, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _body_regexes() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    es, en = _heads(lexicon.PUBLIC_BODY_HEADS_ES), _heads(lexicon.PUBLIC_BODY_HEADS_EN)
+    # names of bodies are written capitalised: "Programa de Rescate", not "el programa de X"
+    head_first = re.compile(
+        rf"\b(?:{es})(?:\s+{_CONNECT})?\s+{_WORD}(?:(?:\s+{_CONNECT})?\s+{_WORD}){{0,5}}")
+    head_last = re.compile(rf"(?:{_WORD}\s+){{1,4}}(?:{en})\b")
+    of_form = re.compile(rf"\b(?:{en})\s+(?:of|for|on|against)(?:\s+the)?\s+{_WORD}"
+                         rf"(?:(?:\s+{_CONNECT})?\s+{_WORD}){{0,5}}")
+    return head_first, head_last, of_form
+
+
+def _without_places(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Cut a public body's name at its first place name ("Fiscalía de [Puno]")."""
+    from pipeline.redaction import gazetteer
+    from pipeline.redaction.textutil import fold
+
+    places = gazetteer.places()
+    for m in re.finditer(rf"{_CAP}(?:\s+(?:{_CONNECT}\s+)?{_CAP})*", text[start:end]):
+        words = m.group(0).split()
+        for i in range(len(words)):
+            for j in range(len(words), i, -1):
+                if fold(" ".join(words[i:j])) in places:
+                    cut = start + m.start() + len(" ".join(words[:i])) + (1 if i else 0)
+                    if cut - start < 4:
+                        return None
+                    return start, cut
+    return start, end
 
 
 def kept_ranges(text: str) -> list[tuple[int, int]]:
     """(start, end) of every kept public name in `text`, in original offsets."""
     folded, index = fold_with_map(text)
     out = [(index[m.start()], index[m.end() - 1] + 1)
-           for m in _phrase_regex().finditer(folded) if m.end() > m.start()]
-    out += [m.span() for m in DEVOTION.finditer(text)]
+           for m in _phrase_regex(False).finditer(folded) if m.end() > m.start()]
+    devotions = [(index[m.start()], index[m.end() - 1] + 1)
+                 for m in _phrase_regex(True).finditer(folded) if m.end() > m.start()]
+    devotions += [m.span() for m in DEVOTION.finditer(text)]
+    out += [(a, b) for a, b in devotions
+            if not PLACE_BEFORE.search(text[max(0, a - 24):a])]
     out += [m.span() for m in NAMED_DAY.finditer(text)]
+    for regex in _body_regexes():
+        for m in regex.finditer(text):
+            cut = _without_places(text, *m.span())
+            if cut is not None:
+                out.append(cut)
     return sorted(out)
 
 

@@ -40,7 +40,7 @@ KEPT_LISTS = ("public_bodies", "public_acronyms", "religious_figures", "holidays
 _kept = read_lists("kept_public_names.yaml", [
     ListSpec(name, phrases=name != "public_acronyms",
              phrases_go_in=None if name != "public_acronyms" else "public_bodies")
-    for name in KEPT_LISTS])
+    for name in KEPT_LISTS] + [ListSpec("public_body_heads_es"), ListSpec("public_body_heads_en")])
 
 COUNTRIES: list[str] = _places["countries"]
 COUNTRY_PHRASES: list[str] = _places["country_phrases"]  # matched as phrases
@@ -76,6 +76,10 @@ NOT_NICKNAMES: list[str] = _nicknames["not_nicknames"]
 # figures, holidays, platforms, languages and peoples (kept.py finds them in a turn).
 KEPT_PUBLIC_NAMES: list[str] = [entry for name in KEPT_LISTS for entry in _kept[name]]
 PUBLIC_ACRONYMS: list[str] = _kept["public_acronyms"]
+RELIGIOUS_FIGURES: list[str] = _kept["religious_figures"]
+# Words that open (Spanish) or close (English) the name of a public body.
+PUBLIC_BODY_HEADS_ES: list[str] = _kept["public_body_heads_es"]
+PUBLIC_BODY_HEADS_EN: list[str] = _kept["public_body_heads_en"]
 # Indigenous and other Andean surnames absent from Faker's lists.
 INDIGENOUS_SURNAMES: list[str] = _surnames["indigenous_surnames"]
 

@@ -29,6 +29,8 @@ POINTS = ("given_common", "given_rare", "surname", "diminutive", "unknown_word",
 LISTS = ("vocative_before", "vocative_after", "naming_phrases", "naming_after", "articles_es",
          "endearments")
 WORD = re.compile(r"(?<![\w@#/])[^\W\d_]+(?:['’][^\W\d_]+)?(?![\w@])")
+# word endings no given name has: "whiskería", "machismo", "rápidamente", "contratista"
+_NOT_A_NAME_ENDING = re.compile(r"\w{3}(?:erias?|ismos?|mente|mientos?|ologias?|istas?|ciones)$")
 _DIMINUTIVE = re.compile(r"(?:cit[oa]|it[oa]|ill[oa]|uch[oa]|ic[oa])$")
 
 
@@ -162,21 +164,22 @@ class NameScorer:
     def _gazetteer_points(self, word: str) -> tuple[float, bool]:
         p = self.settings.points
         given = gazetteer.given_names()
+        common = self.settings.given_rank_common
+        best = 0.0
         rank = given.get(word)
         if rank is not None:
-            return (p["given_common"] if rank <= self.settings.given_rank_common
-                    else p["given_rare"]), True
-        if word in gazetteer.surnames():
-            return p["surname"], True
+            best = p["given_common"] if rank <= common else p["given_rare"]
+        elif word in gazetteer.surnames():
+            best = p["surname"]
         stem = _DIMINUTIVE.sub("", word) if len(word) > 5 else word
         ranks = [given[stem + end] for end in ("", "o", "a") if stem + end in given]
         if stem != word and len(stem) >= 3 and ranks:
             # "kevincito": the diminutive of a common name that is no word of its own
-            if (min(ranks) <= self.settings.given_rank_common
-                    and gazetteer.word_zipf(word, self.language) < 2.5):
-                return p["given_common"], True
-            return p["diminutive"], True
-        return 0.0, False
+            if min(ranks) <= common and gazetteer.word_zipf(word, self.language) < 2.5:
+                best = max(best, p["given_common"])
+            best = max(best, p["diminutive"])
+        in_gazetteer = rank is not None or best > 0
+        return best, in_gazetteer
 
     def _context_points(self, text: str, start: int, end: int) -> float:
         p = self.settings.points
@@ -215,7 +218,7 @@ class NameScorer:
         """Points for the word text[start:end], or None if it can never be a name here."""
         raw = text[start:end]
         word = fold(raw)
-        if len(word) < 3 or "'" in word:
+        if len(word) < 3 or "'" in word or _NOT_A_NAME_ENDING.search(word):
             return None
         if word in self.never:
             # a role word used as a nickname: "la madrina, así le decían", "they call him uncle"

@@ -322,10 +322,6 @@ AREA_WORDS = (r"colonia|col\.|barrio|zona|vereda|urbanizaci[oó]n|urb\.|asentami
               r"rancho|fundo|chacra|estancia|granja|farm|ranch")
 
 
-DIRECTIONS = frozenset("norte sur este oeste oriente poniente centro central north south east west "
-                       "alta baja".split())
-
-
 def address_recognizer(language: str) -> RuleRecognizer:
     name_words = rf"(?:(?:{CAP}|\d{{1,3}}[A-Za-z]?|de|del|la|las|los|el|San|Santa)\s+){{0,4}}"
     number = r"(?:#|No\.?|N[°º]|nro\.?|n[uú]mero)?\s*\d{1,5}[A-Za-z]?(?:\s*[-–]\s*\d{1,4}[A-Za-z]?)?"
@@ -365,7 +361,7 @@ def address_recognizer(language: str) -> RuleRecognizer:
     def area_check(match: re.Match, text: str) -> float | None:
         tokens = [t for t in fold(match.group(1)).split()
                   if t not in {"de", "del", "la", "las", "los", "el"}]
-        if not tokens or all(t in _allowed_place_words() or t in DIRECTIONS for t in tokens):
+        if not tokens or all(t in _allowed_place_words() for t in tokens):
             return None
         return 0.7
 
