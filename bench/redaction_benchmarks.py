@@ -57,8 +57,8 @@ def load_tab(n: int) -> list[dict]:
                       if s["n_masked"] >= 1]} for d in docs]
 
 
-def load_meddocan(n: int) -> list[dict]:
-    paths = sorted((BENCH / "meddocan" / "test" / "brat").glob("*.txt"))
+def load_meddocan(n: int, split: str = "test") -> list[dict]:
+    paths = sorted((BENCH / "meddocan" / split / "brat").glob("*.txt"))
     paths = paths[:n] if n else paths
     docs = []
     for path in paths:

@@ -240,3 +240,35 @@ def test_preserve_strings_counted_inside_longer_words_are_not_lost(tmp_path):
     (red / "X-01.txt").write_text("Fui a hablar con gente del consulado.", encoding="utf-8")
     result = evaluate_redaction(gold, red, ["X-01"])
     assert result["over_redaction"]["all"]["lost"] == 0
+
+
+# ------------------------------------------------------------------ form fields
+
+@pytest.mark.parametrize("text,value", [
+    ("Nombre: Teodora. Apellidos: Villca Choque.", "Villca Choque"),
+    ("DNI: 40.112.358. Domicilio: Pasaje Los Sauces 44.", "40.112.358"),
+    ("Domicilio: Pasaje Los Sauces 44. Localidad: Juliaca.", "Pasaje Los Sauces 44"),
+    ("Fecha de nacimiento: 14/08/1991.", "14/08/1991"),
+    ("CP: 20450. Teléfono: 956 112 334.", "20450"),
+    ("Expediente: 2231-B. Tutora: señora Quispe.", "2231-B"),
+])
+def test_values_after_form_labels_are_redacted(analyzer, text, value):  # noqa: F811
+    assert gone(analyzer, "es", text, value)
+
+
+@pytest.mark.parametrize("text,label", [
+    ("Localidad/ Provincia: Juliaca.", "Provincia"),
+    ("Edad: 19 años Sexo: M.", "Sexo"),
+    ("Fecha de Ingreso: 02/02/2017.", "Ingreso"),
+])
+def test_form_labels_are_never_names(analyzer, text, label):  # noqa: F811
+    assert label not in found(analyzer, "es", text)
+
+
+def test_a_name_before_a_colon_in_speech_is_still_a_name(analyzer):  # noqa: F811
+    assert gone(analyzer, "es", "Y Fermín me dijo: ya no vuelvas.", "Fermín")
+
+
+def test_numeric_dates_at_the_end_of_a_sentence(analyzer):  # noqa: F811
+    assert gone(analyzer, "es", "Me detuvieron el 03/04/2015.", "03/04/2015")
+    assert "1.2.3.4" not in " ".join(found(analyzer, "en", "Version 1.2.3.4 of the app."))

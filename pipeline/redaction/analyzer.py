@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from pipeline.logs import progress
 from pipeline.redaction import lexicon
+from pipeline.redaction.forms import is_form_label
 from pipeline.redaction.kept import inside, kept_ranges
 from pipeline.redaction.name_evidence import NameScorer
 from pipeline.redaction.spans import Span
@@ -48,7 +49,7 @@ TYPE_PRIORITY = {"EMAIL": 9, "URL": 8, "HANDLE": 8, "ID": 7, "PHONE": 7, "PLATE"
                  "ADDRESS": 5, "DATE": 4, "PERSON": 3, "ORG": 2, "LOCATION": 1}
 # recognizers whose names are never dropped by the allow-list (the context proves a name)
 STRONG_RECOGNIZERS = frozenset({"TitleNameRecognizer", "NicknameRecognizer", "known_identifier",
-                                "deny_list"})
+                                "deny_list", "FormFieldPerson", "FormFieldLocation"})
 ACRONYM = re.compile(r"[A-ZÁÉÍÓÚÑ]{2,10}")
 UNTRIMMED_RECOGNIZERS = frozenset({"GazetteerPlaceRecognizer", "ColloquialPlaceRecognizer",
                                    "AreaNumberRecognizer"})
@@ -256,6 +257,9 @@ class Analyzer:
                     if " " not in word and _ordinary_word(text[span.start:span.end], language):
                         continue  # "Volví", "Regresé": a verb opening a sentence
                 cleaned = self._clean(text, span, language)
+                if cleaned is not None and cleaned.type in NAMED_TYPES and is_form_label(
+                        text, cleaned.start, cleaned.end):
+                    continue  # "Provincia:", "Sexo:" open a field; they are no name
                 if cleaned is None or (
                         cleaned.type in NAMED_TYPES
                         and cleaned.recognizer not in ("deny_list", "known_identifier")
@@ -278,8 +282,9 @@ class Analyzer:
             _propagate(texts, folded, kept, self.config.confident_score)
         derived = ("name_propagation", "hypocorism", "place_list")
         kept = [[sp for sp in spans
-                 if not (sp.recognizer in derived and inside(ranges, sp.start, sp.end))]
-                for spans, ranges in zip(kept, public, strict=True)]
+                 if not (sp.recognizer in derived and inside(ranges, sp.start, sp.end))
+                 and not (sp.type in NAMED_TYPES and is_form_label(text, sp.start, sp.end))]
+                for text, spans, ranges in zip(texts, kept, public, strict=True)]
         return [resolve([whole_name(text, sp) for sp in spans])
                 for text, spans in zip(texts, kept, strict=True)]
 

@@ -1,14 +1,25 @@
-"""Consistent pseudonyms per participant: the same person, place or organisation, the same tag."""
+"""Consistent pseudonyms per participant: the same person, place or organisation, the same tag.
+
+In surrogate mode every replacement is a realistic fake value (`pipeline.redaction.surrogates`)
+seeded by sha256 of (seed, participant id, kind, original): identical across runs and
+machines, never equal to the original or to any value in `originals`.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import random
 import re
 
+from pipeline.redaction import surrogates
 from pipeline.redaction.analyzer import EDGE_WORDS, NAMED_TYPES
 from pipeline.redaction.textutil import fold
 
 TAG_NAMES = {"PERSON": "PERSON", "LOCATION": "LOCATION", "ORG": "ORG"}
+SURROGATE_TRIES = 50
+# how an original is keyed for seeding: the same number written two ways, the same surrogate
+_SEED_KEYS = {"ID": surrogates.compact, "PHONE": lambda v: re.sub(r"\D", "", v) or v,
+              "PLATE": surrogates.compact}
 
 
 def _tokens(value: str) -> tuple[str, ...]:
@@ -43,9 +54,14 @@ class Pseudonymizer:
         self.entities: dict[str, list[_Entity]] = {k: [] for k in NAMED_TYPES}
         self.originals = originals or set()
         self._faker = None
+        self._structured: dict[tuple[str, str], str] = {}
+        self._original_digits: set[str] | None = None
+        self.date_shift = surrogates.date_shift_days(seed, participant_id)
 
     def replacement(self, kind: str, original: str) -> str:
         if kind not in NAMED_TYPES:
+            if self.mode == "surrogate":
+                return self._structured_surrogate(kind, original)
             return f"[{kind}]"
         tokens = _tokens(original) or (fold(original),)
         entity = self._match(kind, tokens)
@@ -83,28 +99,98 @@ class Pseudonymizer:
             self._faker = Faker("es_MX" if self.language == "es" else "en_US")
         return self._faker
 
+    def _gender(self, entity: _Entity) -> str:
+        """The gender of the person's first name (the first of its tokens that is a given
+        name): 'F', 'M' or 'U'."""
+        for token in [entity.first] + sorted(entity.tokens - {entity.first}):
+            gender = surrogates.name_gender(token)
+            if gender != "U":
+                return gender
+        return "U"
+
     def _surrogate(self, entity: _Entity, tokens: tuple[str, ...]) -> str:
         if entity.surrogate is None:
             digest = hashlib.sha256(f"{self.seed}|{self.participant_id}|{entity.kind}|"
                                     f"{entity.number}".encode()).hexdigest()
             faker = self._fake()
-            attempt = 0
-            while True:
+            gender = self._gender(entity) if entity.kind == "PERSON" else "U"
+            value = None
+            for attempt in range(SURROGATE_TRIES + 1):
                 faker.seed_instance(int(digest[:12], 16) + attempt)
                 if entity.kind == "PERSON":
-                    value = (faker.first_name(), faker.last_name())
+                    candidate = (surrogates.first_name(faker, gender), faker.last_name())
                 elif entity.kind == "LOCATION":
-                    value = (faker.city(),)
+                    candidate = (faker.city(),)
                 else:
-                    value = (faker.company(),)
+                    candidate = (faker.company(),)
                 clash = any(fold(v) in self.originals or
-                            any(t in self.originals for t in fold(v).split()) for v in value)
-                if not clash or attempt > 50:
+                            any(t in self.originals or t in entity.tokens
+                                for t in fold(v).split()) for v in candidate)
+                if not clash:
+                    value = candidate
                     break
-                attempt += 1
+            if value is None:  # never a real name: the tag instead
+                value = (f"[{TAG_NAMES[entity.kind]}_{entity.number}]",)
             entity.surrogate = value
         value = entity.surrogate
         if entity.kind == "PERSON" and len(tokens) == 1:
             # a first name alone stays a first name, a surname alone a surname
             return value[0] if tokens[0] == entity.first else value[-1]
         return " ".join(value)
+
+    # ------------------------------------------------------------------ structured surrogates
+
+    def _clashes(self, value: str, original: str) -> bool:
+        """Whether `value` equals the original or a real value (also digit for digit)."""
+        folded = fold(value)
+        if not folded or folded == fold(original) or folded in self.originals:
+            return True
+        if self._original_digits is None:
+            self._original_digits = {d for d in (re.sub(r"\D", "", o) for o in self.originals)
+                                     if len(d) >= 5}
+        digits = re.sub(r"\D", "", value)
+        return len(digits) >= 5 and (digits in self._original_digits
+                                     or digits == re.sub(r"\D", "", original))
+
+    def _generate(self, kind: str, original: str, rng: random.Random) -> str | None:
+        faker = self._fake()
+        if kind == "ID":
+            return surrogates.id_surrogate(original, rng)
+        if kind == "PHONE":
+            return surrogates.phone_surrogate(original, rng)
+        if kind == "PLATE":
+            return surrogates.plate_surrogate(original, rng)
+        if kind == "EMAIL":
+            return surrogates.email_surrogate(original, faker, rng)
+        if kind == "HANDLE":
+            return surrogates.handle_surrogate(original, faker, rng)
+        if kind == "URL":
+            return surrogates.url_surrogate(original, faker, rng)
+        if kind == "ADDRESS":
+            return surrogates.address_surrogate(original, faker)
+        return None
+
+    def _structured_surrogate(self, kind: str, original: str) -> str:
+        """A fake value for a structured type; the same original, the same value."""
+        key = (kind, original)
+        if key in self._structured:
+            return self._structured[key]
+        value = f"[{kind}]"
+        if kind == "DATE":
+            shifted = surrogates.shift_date(original, self.date_shift, self.language)
+            # the shift is the participant's: a clash cannot be re-drawn, it becomes the tag
+            if shifted is not None and not self._clashes(shifted, original):
+                value = shifted
+        else:
+            seed_key = _SEED_KEYS.get(kind, fold)(original)
+            base = surrogates.seed_int(self.seed, self.participant_id, kind, seed_key)
+            for attempt in range(SURROGATE_TRIES + 1):
+                self._fake().seed_instance(base + attempt)
+                candidate = self._generate(kind, original, random.Random(base + attempt))
+                if candidate is None:
+                    break
+                if not self._clashes(candidate, original):
+                    value = candidate
+                    break
+        self._structured[key] = value
+        return value

@@ -48,7 +48,9 @@ RECOGNIZER_NAMES = (
     "DateRecognizerLatam", "AddressRecognizer", "AreaRecognizer", "TitleNameRecognizer",
     "NicknameRecognizer", "PlaceRecognizer", "SpanishProperNounRecognizer",
     "LexiconNameRecognizer", "BusinessNameRecognizer", "CodeRecognizer",
-    "GazetteerPlaceRecognizer", "ColloquialPlaceRecognizer", "AreaNumberRecognizer")
+    "GazetteerPlaceRecognizer", "ColloquialPlaceRecognizer", "AreaNumberRecognizer",
+    "FormFieldPerson", "FormFieldIdNumber", "FormFieldAddress", "FormFieldLocation",
+    "FormFieldDate", "FormFieldPhoneNumber", "FormFieldEmailAddress")
 CONTEXT_LANGUAGES = ("en", "es")
 
 
@@ -294,7 +296,7 @@ def date_recognizer(language: str) -> RuleRecognizer:
                                    rf"|{MONTHS_EN}\s+(?:the\s+)?{ordinal}(?:,?\s+{year})?(?![\d:])"
                                    rf"|{MONTHS_EN},?\s+{year})\b"), 0.7),
         Rule("date_numeric", re.compile(r"(?<![\w/.-])(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})"
-                                        r"|\d{4}-\d{2}-\d{2})(?![\w/.-])"), 0.65),
+                                        r"|\d{4}-\d{2}-\d{2})(?![\w/-]|\.\d)"), 0.65),
     ]
 
     def check_en(match: re.Match, text: str) -> float | None:
@@ -585,6 +587,7 @@ def business_recognizer(language: str) -> RuleRecognizer:
 
 def project_recognizers(language: str) -> list[EntityRecognizer]:
     from pipeline.redaction.codes import code_recognizer
+    from pipeline.redaction.forms import form_field_recognizers
     from pipeline.redaction.places import colloquial_place_recognizer, gazetteer_place_recognizer
 
     addresses, areas, numbered_areas = address_recognizer(language)
@@ -595,4 +598,5 @@ def project_recognizers(language: str) -> list[EntityRecognizer]:
             title_name_recognizer(language), nickname_recognizer(language),
             business_recognizer(language),
             lexicon_name_recognizer(language), code_recognizer(language),
-            gazetteer_place_recognizer(language), colloquial_place_recognizer(language)]
+            gazetteer_place_recognizer(language), colloquial_place_recognizer(language),
+            *form_field_recognizers(language)]
