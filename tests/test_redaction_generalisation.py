@@ -272,3 +272,13 @@ def test_a_name_before_a_colon_in_speech_is_still_a_name(analyzer):  # noqa: F81
 def test_numeric_dates_at_the_end_of_a_sentence(analyzer):  # noqa: F811
     assert gone(analyzer, "es", "Me detuvieron el 03/04/2015.", "03/04/2015")
     assert "1.2.3.4" not in " ".join(found(analyzer, "en", "Version 1.2.3.4 of the app."))
+
+
+def test_surrogate_mode_passes_the_gate_and_leaves_no_original():
+    text = ("Mi CURP es GOVA850312MPLNRS07, mi cuenta @flaca_07 y el correo "
+            "teodora.villca@gmail.com; llamá al 951 234 876.")
+    redacted = redact_one(text, "es", mode="surrogate")
+    for original in ("GOVA850312MPLNRS07", "@flaca_07", "teodora.villca@gmail.com",
+                     "951 234 876"):
+        assert original not in redacted
+    assert "@" in redacted  # a fake handle or e-mail took the place of the real ones

@@ -99,7 +99,8 @@ def redact_corpus(corpus, params: RedactionParams) -> RedactionResult:
                 })
                 return value
             redacted_turns.append(apply_spans(text, turn_spans, replace))
-        gate.check_transcript(pid, texts, redacted_turns, spans, known, params.gate_min_score)
+        gate.check_transcript(pid, texts, redacted_turns, spans, known, params.gate_min_score,
+                              generated=getattr(pseudo, "generated", frozenset()))
         turn_texts[pid] = redacted_turns
         by_type.update(counts)
         by_participant[pid] = dict(sorted(counts.items()))

@@ -68,8 +68,20 @@ def check_participant_ids(participant_ids: list[str], known: list[tuple[str, str
 
 def check_transcript(participant_id: str, original_turns: list[str], redacted_turns: list[str],
                      spans: list[list[Span]], known: list[tuple[str, str]],
-                     min_score: float) -> None:
-    """Raise LeakageError if a known identifier or a confident direct identifier survived."""
+                     min_score: float, generated: frozenset[str] | set[str] = frozenset()
+                     ) -> None:
+    """Raise LeakageError if a known identifier or a confident direct identifier survived.
+
+    `generated`: surrogate values written by the pseudonymizer (surrogate mode): a fake
+    e-mail, handle or ID with valid check digits is no leak, so the re-scan skips them."""
+    fakes = sorted((v for v in generated if v), key=len, reverse=True)
+    if fakes:
+        masked_turns = []
+        for turn in redacted_turns:
+            for value in fakes:
+                turn = turn.replace(value, "\x00" * len(value))
+            masked_turns.append(turn)
+        redacted_turns = masked_turns
     redacted = "\n".join(redacted_turns)
     folded_redacted = fold(redacted)
     runs = digit_runs(redacted)

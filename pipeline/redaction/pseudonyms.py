@@ -55,6 +55,9 @@ class Pseudonymizer:
         self.originals = originals or set()
         self._faker = None
         self._structured: dict[tuple[str, str], str] = {}
+        # every fake value written in surrogate mode (for a leakage check that must tell a
+        # surrogate e-mail, handle or valid ID from one that survived redaction)
+        self.generated: set[str] = set()
         self._original_digits: set[str] | None = None
         self.date_shift = surrogates.date_shift_days(seed, participant_id)
 
@@ -132,6 +135,7 @@ class Pseudonymizer:
             if value is None:  # never a real name: the tag instead
                 value = (f"[{TAG_NAMES[entity.kind]}_{entity.number}]",)
             entity.surrogate = value
+            self.generated.update(value + (" ".join(value),))
         value = entity.surrogate
         if entity.kind == "PERSON" and len(tokens) == 1:
             # a first name alone stays a first name, a surname alone a surname
@@ -193,4 +197,6 @@ class Pseudonymizer:
                     value = candidate
                     break
         self._structured[key] = value
+        if not value.startswith("["):
+            self.generated.add(value)
         return value
