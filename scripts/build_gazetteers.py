@@ -31,8 +31,8 @@ OUT = ROOT / "pipeline" / "redaction" / "gazetteer"
 # Spanish-speaking Americas and Spain (testimony), the USA (English-language testimony).
 NAME_COUNTRIES = ["AR", "BO", "CL", "CO", "CR", "EC", "ES", "GT", "HN", "MX", "PA", "PE", "PR",
                   "SV", "UY", "US"]
-PLACE_COUNTRIES = ["AR", "BO", "BR", "CL", "CO", "CR", "CU", "DO", "EC", "GT", "HN", "MX", "NI",
-                   "PA", "PE", "PY", "SV", "UY", "VE"]
+PLACE_COUNTRIES = ["AR", "BO", "BR", "CL", "CO", "CR", "CU", "DO", "EC", "ES", "GT", "HN", "MX",
+                   "NI", "PA", "PE", "PY", "SV", "US", "UY", "VE"]
 TOP_NAMES = 10000
 LATIN = re.compile(r"^[A-Za-zÀ-ÖØ-öø-ÿ' .\-]+$")
 

@@ -10,7 +10,7 @@ import re
 from tests.conftest import ROOT
 
 RUN = 7
-EVALUATION = ("heldout", "validation", "test")
+EVALUATION = ("heldout", "validation", "validation2", "test")
 
 
 def _runs(text: str) -> set[str]:

@@ -7,6 +7,8 @@ recognizer has hits and near-misses in both languages.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -282,3 +284,47 @@ def test_surrogate_mode_passes_the_gate_and_leaves_no_original():
                      "951 234 876"):
         assert original not in redacted
     assert "@" in redacted  # a fake handle or e-mail took the place of the real ones
+
+
+# ------------------------------------------------------------------ said aloud
+
+@pytest.mark.parametrize("lang,text,value", [
+    ("es", "Mi número es nueve cinco uno, cuatro cuatro dos, siete ocho cero.",
+     "nueve cinco uno, cuatro cuatro dos, siete ocho cero"),
+    ("es", "La cédula: uno siete cero cuatro... dos dos ocho... tres uno cinco, guion seis.",
+     "uno siete cero cuatro... dos dos ocho... tres uno cinco"),
+    ("en", "Her phone was nine seven two, four four one, oh six eight three.",
+     "nine seven two, four four one, oh six eight three"),
+    ("es", "Llegué el doce de agosto del dos mil quince, de noche.",
+     "doce de agosto del dos mil quince"),
+    ("en", "It was the twentieth of March, twenty fifteen, I think.",
+     "twentieth of March, twenty fifteen"),
+    ("en", "On March the fourth, two thousand nine, we left.", "March the fourth"),
+    ("es", "Escribile a flor punto ramos arroba correo punto com punto ar.",
+     "flor punto ramos arroba correo punto com"),
+    ("en", "Write to luz dot marina at gmail dot com, please.", "luz dot marina at gmail"),
+    ("es", "Se escribe T-E-O-D-O-R-A, con hache no.", "T-E-O-D-O-R-A"),
+    ("es", "En el acta decía FLORINDA MAMANI QUISPE, y la firma.", "FLORINDA MAMANI QUISPE"),
+    ("en", "The boat was registered as B-07-00452 in the port.", "B-07-00452"),
+])
+def test_personal_data_said_aloud(analyzer, lang, text, value):  # noqa: F811
+    assert gone(analyzer, lang, text, value)
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("es", "Tenía quince, dieciséis años, y éramos diez o doce."),
+    ("es", "Me pagaban mil quinientos pesos, a veces dos mil."),
+    ("es", "Uno, dos, tres, y salimos corriendo."),
+    ("en", "I was at home dot dot dot, waiting."),
+    ("en", "We were three or four girls, maybe five."),
+    ("es", "Me escribía por BlackBerry desde Tacna."),
+    ("es", "La Ley 985 habla de eso, me dijeron."),
+    ("es", "Estuvimos en la ONU y en la OIT, con papeles."),
+])
+def test_counts_ages_prices_and_acronyms_are_not_identifiers(analyzer, lang, text):  # noqa: F811
+    values = found(analyzer, lang, text)
+    assert not any(re.search(r"\d|uno|dos|three|four|dot|Black|ONU|OIT|Ley", v) for v in values)
+
+
+def test_self_naming_is_a_naming_phrase(analyzer):  # noqa: F811
+    assert gone(analyzer, "en", "A man who called himself el tigre, he took our papers.", "tigre")

@@ -33,6 +33,7 @@ FILES = {
     "name_triggers.yaml": {"name_triggers_es", "name_triggers_en"},
     "nicknames.yaml": {"nickname_words", "not_nicknames"},
     "surnames.yaml": {"indigenous_surnames"},
+    "number_words.yaml": {"numbers_es", "numbers_en", "ordinals", "joiners"},
     "form_fields.yaml": {"person_labels", "id_labels", "address_labels", "place_labels",
                          "postcode_labels", "date_labels", "phone_labels", "email_labels",
                          "other_labels"},

@@ -49,10 +49,11 @@ TYPE_PRIORITY = {"EMAIL": 9, "URL": 8, "HANDLE": 8, "ID": 7, "PHONE": 7, "PLATE"
                  "ADDRESS": 5, "DATE": 4, "PERSON": 3, "ORG": 2, "LOCATION": 1}
 # recognizers whose names are never dropped by the allow-list (the context proves a name)
 STRONG_RECOGNIZERS = frozenset({"TitleNameRecognizer", "NicknameRecognizer", "known_identifier",
-                                "deny_list", "FormFieldPerson", "FormFieldLocation"})
+                                "deny_list", "FormFieldPerson", "FormFieldLocation",
+                                "SpelledNameRecognizer", "CapsNameRecognizer"})
 ACRONYM = re.compile(r"[A-ZÁÉÍÓÚÑ]{2,10}")
 UNTRIMMED_RECOGNIZERS = frozenset({"GazetteerPlaceRecognizer", "ColloquialPlaceRecognizer",
-                                   "AreaNumberRecognizer"})
+                                   "AreaNumberRecognizer", "SpelledNameRecognizer"})
 EDGE_WORDS = frozenset(["de", "del", "la", "las", "los", "el", "y", "the", "of", "and", "a",
                         "en", "in", "at", "mi", "my", "su", "his", "her", "un", "una"])
 

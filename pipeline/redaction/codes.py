@@ -35,6 +35,19 @@ def _check(match: re.Match, text: str) -> float | None:
     return None
 
 
+# "P-04-00713", "TXR-45-82": letter and digit groups joined by hyphens
+HYPHEN_CODE = re.compile(r"(?<![\w-])[A-Za-z0-9]{1,5}(?:-[A-Za-z0-9]{1,7}){2,4}(?![\w-])")
+
+
+def _hyphen_check(match: re.Match, text: str) -> float | None:
+    token = match.group(0)
+    digits = sum(c.isdigit() for c in token)
+    letters = sum(c.isalpha() for c in token)
+    return 0.7 if digits >= 4 and letters >= 1 and letters <= 6 else None
+
+
 def code_recognizer(language: str) -> RuleRecognizer:
-    return RuleRecognizer("CodeRecognizer", "ID_NUMBER", [Rule("code", CODE, 0.6, validator=_check)],
+    return RuleRecognizer("CodeRecognizer", "ID_NUMBER",
+                          [Rule("code", CODE, 0.6, validator=_check),
+                           Rule("hyphen_code", HYPHEN_CODE, 0.7, validator=_hyphen_check)],
                           language, context=[])

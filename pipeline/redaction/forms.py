@@ -81,3 +81,29 @@ def is_form_label(text: str, start: int, end: int) -> bool:
         if all(p in _all_labels() for p in parts if p) and any(parts):
             return True
     return False
+
+
+# "ANASTASIO REBOLLEDO CUEVAS", "SALDÍVAR, ROBERTO ANÍBAL": a name in capitals, as read from
+# a document; at least two of its words are given names or surnames of the gazetteers
+CAPS_NAME = re.compile(r"(?<![\w])[A-ZÁÉÍÓÚÑÜ]{2,}(?:,?\s+(?:DE\s+|DEL\s+|VDA\.\s+DE\s+)?"
+                       r"[A-ZÁÉÍÓÚÑÜ]{2,}){1,4}(?![\w])")
+
+
+def caps_name_recognizer(language: str) -> RuleRecognizer:
+    def check(match: re.Match, text: str) -> float | None:
+        from pipeline.redaction import gazetteer, lexicon
+        from pipeline.redaction.textutil import fold
+
+        words = [fold(w) for w in re.findall(r"[^\W\d_]{2,}", match.group(0))
+                 if w not in ("DE", "DEL", "VDA")]
+        kept = {fold(w) for w in lexicon.PUBLIC_ACRONYMS + lexicon.INSTITUTIONS
+                + lexicon.COUNTRIES}
+        if any(w in kept for w in words):
+            return None
+        given, surnames = gazetteer.given_names(), gazetteer.surnames()
+        names = sum(1 for w in words if given.get(w, 10**9) <= 5000 or w in surnames)
+        return 0.85 if names >= 2 else None
+
+    return RuleRecognizer("CapsNameRecognizer", "PERSON",
+                          [Rule("caps_name", CAPS_NAME, 0.85, validator=check)], language,
+                          context=[])

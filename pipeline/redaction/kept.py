@@ -69,6 +69,10 @@ _CONNECT = (r"(?:de(?:\s+l[ao]s?)?|del|para(?:\s+l[ao]s?)?|contra(?:\s+l[ao]s?)?
 _WORD = r"[A-ZÁÉÍÓÚÑ][a-záéíóúñü]+(?![\w'’])"
 
 
+# "Ley 985", "Ley 26.364", "Decreto 1066 de 2015": laws and decrees by number
+_NUMBER = r"(?:N[º°o]\.?\s*)?\d[\d.]*\d(?![\w])|\d(?![\w])"
+
+
 def _heads(words: list[str]) -> str:
     """Capitalised heads, accents optional: "Policía|Policia", "Program"."""
     from pipeline.redaction.places import _loose
@@ -82,7 +86,8 @@ def _body_regexes() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     es, en = _heads(lexicon.PUBLIC_BODY_HEADS_ES), _heads(lexicon.PUBLIC_BODY_HEADS_EN)
     # names of bodies are written capitalised: "Programa de Rescate", not "el programa de X"
     head_first = re.compile(
-        rf"\b(?:{es})(?:\s+{_CONNECT})?\s+{_WORD}(?:(?:\s+{_CONNECT})?\s+{_WORD}){{0,5}}")
+        rf"\b(?:{es})(?:\s+{_CONNECT})?\s+(?:{_WORD}|{_NUMBER})"
+        rf"(?:(?:\s+{_CONNECT})?\s+(?:{_WORD}|{_NUMBER})){{0,5}}")
     head_last = re.compile(rf"(?:{_WORD}\s+){{1,4}}(?:{en})\b")
     of_form = re.compile(rf"\b(?:{en})\s+(?:of|for|on|against)(?:\s+the)?\s+{_WORD}"
                          rf"(?:(?:\s+{_CONNECT})?\s+{_WORD}){{0,5}}")

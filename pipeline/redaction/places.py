@@ -91,16 +91,24 @@ def gazetteer_place_recognizer(language: str) -> GazetteerPlaceRecognizer:
 _ACCENTS = {"a": "[aá]", "e": "[eé]", "i": "[ií]", "o": "[oó]", "u": "[uúü]", "n": "[nñ]"}
 
 
+_VARIANTS = {"a": "aáà", "e": "eéè", "i": "iíì", "o": "oóò", "u": "uúüù", "n": "nñ",
+             "º": "º°o", "°": "º°o"}
+
+
 def _loose(entry: str) -> str:
-    """A pattern for `entry` that ignores accents, optional dots and spacing."""
+    """A pattern for `entry` that ignores accents, optional dots and spacing ("nº col" also
+    matches "NºCol" and "Nº Col"; "policía" also "Policia")."""
     out = []
-    for ch in fold(entry):
+    for ch in entry.lower():
+        base = fold(ch) if ch not in "º°" else ch
         if ch == ".":
             out.append(r"\.?")
-        elif ch == " ":
+        elif ch.isspace():
             out.append(r"\s*")
+        elif base in _VARIANTS:
+            out.append("[" + "".join(sorted(set(_VARIANTS[base] + ch))) + "]")
         else:
-            out.append(_ACCENTS.get(ch, re.escape(ch)))
+            out.append(re.escape(ch))
     return "".join(out)
 
 

@@ -50,7 +50,9 @@ RECOGNIZER_NAMES = (
     "LexiconNameRecognizer", "BusinessNameRecognizer", "CodeRecognizer",
     "GazetteerPlaceRecognizer", "ColloquialPlaceRecognizer", "AreaNumberRecognizer",
     "FormFieldPerson", "FormFieldIdNumber", "FormFieldAddress", "FormFieldLocation",
-    "FormFieldDate", "FormFieldPhoneNumber", "FormFieldEmailAddress")
+    "FormFieldDate", "FormFieldPhoneNumber", "FormFieldEmailAddress", "SpokenNumberRecognizer",
+    "SpokenPhoneRecognizer", "SpokenDateRecognizer", "SpokenEmailRecognizer",
+    "SpelledNameRecognizer", "CapsNameRecognizer")
 CONTEXT_LANGUAGES = ("en", "es")
 
 
@@ -313,6 +315,8 @@ def date_recognizer(language: str) -> RuleRecognizer:
 # --------------------------------------------------------------------------- addresses
 
 STREET_WORDS = (r"calle|c/|cl\.|carrera|cra\.?|kr\.?|avenida|av\.|avda\.?|jir[oó]n|jr\.|pasaje|"
+                r"plaza|pza\.?|pz\.?|ctra\.?|glorieta|ronda|traves[ií]a|rambla|calzada|"
+                r"malec[oó]n|alameda|"
                 r"psje\.?|pje\.?|diagonal|dg\.|transversal|tv\.|autopista|callej[oó]n|boulevard|"
                 r"bulevar|blvd\.?|paseo|prolongaci[oó]n|privada|cerrada|andador|carretera|"
                 r"camino")
@@ -329,9 +333,13 @@ def address_recognizer(language: str) -> RuleRecognizer:
     number = r"(?:#|No\.?|N[°º]|nro\.?|n[uú]mero)?\s*\d{1,5}[A-Za-z]?(?:\s*[-–]\s*\d{1,4}[A-Za-z]?)?"
     number_part = r"(?:\s*(?:#|No\.?|N[°º]|nro\.?)\s*\d{1,4}[A-Za-z]?\s*[-–]\s*\d{1,4})?"
     unit = r"(?:,?\s+(?:int\.?|interior|dpto\.?|depto\.?|departamento|apto\.?|apartamento|piso|torre|of\.?|oficina)\s*[\w-]{1,5})?"
+    # "Calle Joaquim Folguera, 3", "Av. de los Pájaros,18", "Av. Ríos rosas 26"
     street = re.compile(
-        rf"(?i:\b(?:{STREET_WORDS}))\s+(?:{CAP}|\d{{1,3}}[A-Za-z]?\b)(?:\s+{name_words})?"
-        rf"\s*{number}{number_part}{unit}")
+        rf"(?i:\b(?:{STREET_WORDS}))\s*(?:(?:de|del|la|las|los|el)\s+)*(?:{CAP}|\d{{1,3}}[A-Za-z]?\b)"
+        rf"(?:\s+{name_words}|(?:\s+[{LOW}]{{3,}}){{0,2}})?\s*,?\s*{number}{number_part}{unit}")
+    # a postal code and its town: "08022 Barcelona", "C.P. 15009 La Coruña"
+    postcode_town = re.compile(rf"(?<![\w.,-])(\d{{4,5}})\s*,?\s+((?:{CAP})(?:\s+(?:de\s+)?{CAP}){{0,2}})"
+                               rf"(?!\s*(?:años|years|pesos|soles|d[oó]lares|euros))")
     street_named = re.compile(rf"(?i:\b(?:{STREET_WORDS}))\s+(?:(?:de|del|la|las|los|el)\s+)?"
                               rf"{CAP}(?:\s+(?:(?:de|del|la|las|los|el)\s+)?{CAP}){{0,3}}")
     block_lot = re.compile(r"(?i:\b(?:mz|mza|manzana)\.?)\s*[A-Z0-9]{1,3}\s*,?\s*"
@@ -373,12 +381,26 @@ def address_recognizer(language: str) -> RuleRecognizer:
             return None
         tokens = _name_tokens(match.group(1))
         calendar = {fold(w) for w in lexicon.MONTHS + lexicon.DAYS}
-        if not tokens or any(t in calendar for t in tokens) or all(
+        # "Ley 985", "Programa 2030": a public body's name with a number
+        heads = {fold(w) for w in lexicon.PUBLIC_BODY_HEADS_ES + lexicon.PUBLIC_BODY_HEADS_EN}
+        if not tokens or any(t in calendar or t in heads for t in tokens) or all(
                 t in _hard_words() for t in tokens):
             return None
         return 0.7
 
+    def postcode_check(match: re.Match, text: str) -> float | None:
+        from pipeline.redaction import gazetteer
+
+        number = int(match.group(1))
+        if 1900 <= number <= 2039:
+            return None
+        tokens = _name_tokens(match.group(2))
+        if not tokens or fold(match.group(2)) not in gazetteer.places():
+            return None
+        return 0.7
+
     rules = [Rule("street", street, 0.75, validator=street_check),
+             Rule("postcode_town", postcode_town, 0.7, validator=postcode_check),
              Rule("name_number", name_number, 0.7, validator=name_number_check),
              Rule("street_named", street_named, 0.6, validator=named_check),
              Rule("block_lot", block_lot, 0.75),
@@ -488,7 +510,7 @@ PREPOSITIONS = (r"de|desde|en|hasta|a|para|por|hacia|cerca\s+de|from|in|to|near|
 def place_recognizer(language: str) -> RuleRecognizer:
     """A capitalised name after a preposition of place ('de Oberá', 'in Chaparral')."""
     article = r"(?:(?:el|la|los|las|El|La|Los|Las)\s+)?" if language == "es" else ""
-    regex = re.compile(rf"(?i:\b(?:{PREPOSITIONS}))\s+{article}({NAME_SEQ})")
+    regex = re.compile(rf"(?i:\b(?:{PREPOSITIONS}))\s+{article}({NAME_SEQ})(?![\w])")
     months_days = {fold(w) for w in lexicon.MONTHS + lexicon.DAYS}
 
     def check(match: re.Match, text: str) -> float | None:
@@ -587,7 +609,8 @@ def business_recognizer(language: str) -> RuleRecognizer:
 
 def project_recognizers(language: str) -> list[EntityRecognizer]:
     from pipeline.redaction.codes import code_recognizer
-    from pipeline.redaction.forms import form_field_recognizers
+    from pipeline.redaction.forms import caps_name_recognizer, form_field_recognizers
+    from pipeline.redaction.spoken import spoken_recognizers
     from pipeline.redaction.places import colloquial_place_recognizer, gazetteer_place_recognizer
 
     addresses, areas, numbered_areas = address_recognizer(language)
@@ -599,4 +622,5 @@ def project_recognizers(language: str) -> list[EntityRecognizer]:
             business_recognizer(language),
             lexicon_name_recognizer(language), code_recognizer(language),
             gazetteer_place_recognizer(language), colloquial_place_recognizer(language),
-            *form_field_recognizers(language)]
+            *form_field_recognizers(language), *spoken_recognizers(language),
+            caps_name_recognizer(language)]
