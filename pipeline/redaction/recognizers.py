@@ -610,8 +610,8 @@ def business_recognizer(language: str) -> RuleRecognizer:
 def project_recognizers(language: str) -> list[EntityRecognizer]:
     from pipeline.redaction.codes import code_recognizer
     from pipeline.redaction.forms import caps_name_recognizer, form_field_recognizers
-    from pipeline.redaction.spoken import spoken_recognizers
     from pipeline.redaction.places import colloquial_place_recognizer, gazetteer_place_recognizer
+    from pipeline.redaction.spoken import spoken_recognizers
 
     addresses, areas, numbered_areas = address_recognizer(language)
     extra = [spanish_proper_noun_recognizer(language)] if language == "es" else []
