@@ -151,6 +151,8 @@ class Analyzer:
                                      context_aware_enhancer=enhancer)
         builtin = tuple(lexicon.builtin_allow_list()) if config.builtin_allow_list else ()
         self._allow = _AllowList(builtin, config.allow_list)
+        self._scorers = {lang: NameScorer(lang, allowed=self._allow.user) for lang in languages}
+        _warm_up(languages)
 
     # ------------------------------------------------------------------ public API
 
@@ -273,7 +275,9 @@ class Analyzer:
             for kind, value in self.config.deny_list:
                 for s, e in _find(fm, fold(value)):
                     kept[i].append(Span(s, e, kind, 1.0, "deny_list"))
-        scorer = NameScorer(language, allowed=self._allow.user)
+        scorer = self._scorers.get(language)
+        if scorer is None:
+            scorer = self._scorers[language] = NameScorer(language, allowed=self._allow.user)
         for i, text in enumerate(texts):
             public_spans = [Span(a, b, "KEPT", 0.0, "kept") for a, b in public[i]]
             kept[i] += scorer.find(text, kept[i] + public_spans)
@@ -419,6 +423,19 @@ def _worker_analyze(task):
 
 
 _WORKER_ANALYZER: Analyzer | None = None
+
+
+def _warm_up(languages: tuple[str, ...]) -> None:
+    """Load gazetteers, word frequencies and the big compiled patterns once, before workers
+    are forked (each worker would otherwise load them again)."""
+    from pipeline.redaction import gazetteer
+    from pipeline.redaction.kept import kept_ranges
+    from pipeline.redaction.places import _first_words
+
+    gazetteer.given_names(), gazetteer.surnames(), gazetteer.places(), _first_words()
+    for language in languages:
+        gazetteer.word_zipf("casa", language)
+    kept_ranges("Fiscalía")
 
 
 def _fork_available() -> bool:

@@ -57,7 +57,8 @@ def form_field_recognizers(language: str) -> list[RuleRecognizer]:
 
         rule = Rule(name, _field_regex(name), 0.85, group="value", validator=check)
         recognizers.append(RuleRecognizer(f"FormField{entity.title().replace('_', '')}",
-                                          entity, [rule], language, context=[]))
+                                          entity, [rule], language, context=[],
+                                          precheck=lambda text: ":" in text))
     return recognizers
 
 
@@ -104,6 +105,7 @@ def caps_name_recognizer(language: str) -> RuleRecognizer:
         names = sum(1 for w in words if given.get(w, 10**9) <= 5000 or w in surnames)
         return 0.85 if names >= 2 else None
 
+    caps_pair = re.compile(r"[A-ZÁÉÍÓÚÑÜ]{2,},?\s+[A-ZÁÉÍÓÚÑÜ]{2,}")
     return RuleRecognizer("CapsNameRecognizer", "PERSON",
                           [Rule("caps_name", CAPS_NAME, 0.85, validator=check)], language,
-                          context=[])
+                          context=[], precheck=lambda text: bool(caps_pair.search(text)))

@@ -113,7 +113,13 @@ def _without_places(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 
 def kept_ranges(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every kept public name in `text`, in original offsets."""
+    """(start, end) of every kept public name in `text`, in original offsets (cached: the
+    analyzer, the gate's repair and the gate ask for the same turns)."""
+    return list(_kept_ranges(text))
+
+
+@lru_cache(maxsize=8192)
+def _kept_ranges(text: str) -> tuple[tuple[int, int], ...]:
     folded, index = fold_with_map(text)
     out = [(index[m.start()], index[m.end() - 1] + 1)
            for m in _phrase_regex(False).finditer(folded) if m.end() > m.start()]
@@ -128,7 +134,7 @@ def kept_ranges(text: str) -> list[tuple[int, int]]:
             cut = _without_places(text, *m.span())
             if cut is not None:
                 out.append(cut)
-    return sorted(out)
+    return tuple(sorted(out))
 
 
 def inside(ranges: list[tuple[int, int]], start: int, end: int) -> bool:

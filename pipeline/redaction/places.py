@@ -30,12 +30,23 @@ def _kept_words() -> frozenset[str]:
                      + lexicon.MONTHS + lexicon.DAYS + lexicon.LANGUAGES)
 
 
+@lru_cache(maxsize=1)
+def _first_words() -> frozenset[str]:
+    return frozenset(name.split()[0] for name in gazetteer.places() if name)
+
+
 def _place_spans(value: str) -> list[tuple[int, int]]:
     """(start, end) within `value` of the longest gazetteer places, left to right."""
     places = gazetteer.places()
+    firsts = _first_words()
     words = [(m.start(), m.end()) for m in re.finditer(r"\S+", value)]
+    if not any(fold(value[s:e]) in firsts for s, e in words):
+        return []
     out, i = [], 0
     while i < len(words):
+        if fold(value[words[i][0]:words[i][1]]) not in firsts:
+            i += 1
+            continue
         for j in range(len(words), i, -1):
             s, e = words[i][0], words[j - 1][1]
             if fold(value[s:e]) in places:

@@ -52,6 +52,28 @@ def _count_numbers(value: str) -> int:
     return sum(1 for t in re.findall(r"[^\W\d_]+", value) if fold(t) in folded)
 
 
+@lru_cache(maxsize=1)
+def _number_word_set() -> frozenset[str]:
+    from pipeline.redaction.textutil import fold
+
+    w = _words()
+    return frozenset(fold(x) for x in w["numbers_es"] + w["numbers_en"] + w["ordinals"])
+
+
+def has_number_words(text: str, at_least: int = 2) -> bool:
+    """Cheap test: does the text hold a few number words at all?"""
+    from pipeline.redaction.textutil import fold
+
+    numbers = _number_word_set()
+    count = 0
+    for word in re.findall(r"[^\W\d_]+", text.lower()):
+        if word in numbers or fold(word) in numbers:
+            count += 1
+            if count >= at_least:
+                return True
+    return False
+
+
 def number_words_recognizer(language: str) -> list[RuleRecognizer]:
     def check(match: re.Match, text: str) -> float | None:
         return 0.85 if _count_numbers(match.group(0)) >= MIN_NUMBER_WORDS else None
@@ -62,12 +84,15 @@ def number_words_recognizer(language: str) -> list[RuleRecognizer]:
         return 0.86 if PHONE_CONTEXT.search(text[max(0, match.start() - 80):match.start()]) \
             else None
 
+    def many(text: str) -> bool:
+        return has_number_words(text, MIN_NUMBER_WORDS)
+
     ids = RuleRecognizer("SpokenNumberRecognizer", "ID_NUMBER",
                          [Rule("number_words", _number_run(), 0.85, validator=check)], language,
-                         context=[])
+                         context=[], precheck=many)
     phones = RuleRecognizer("SpokenPhoneRecognizer", "PHONE_NUMBER",
                             [Rule("phone_words", _number_run(), 0.86, validator=is_phone)],
-                            language, context=[])
+                            language, context=[], precheck=many)
     return [ids, phones]
 
 
@@ -92,7 +117,28 @@ def date_words_recognizer(language: str) -> RuleRecognizer:
 
     rules = [Rule(f"date_words_{i}", regex, 0.75, validator=check)
              for i, regex in enumerate(_date_regexes())]
-    return RuleRecognizer("SpokenDateRecognizer", "DATE", rules, language, context=[])
+    return _DatesNearMonths("SpokenDateRecognizer", "DATE", rules, language, context=[])
+
+
+class _DatesNearMonths(RuleRecognizer):
+    """Runs the date rules only on a window around each month name (speed)."""
+
+    MONTHS = re.compile(rf"(?i)\b(?:{MONTHS_ES}|{MONTHS_EN})\b")
+
+    def analyze(self, text, entities, nlp_artifacts=None):  # noqa: D102
+        results, seen = [], set()
+        for month in self.MONTHS.finditer(text):
+            start = max(0, month.start() - 80)
+            window = text[start:month.end() + 80]
+            if not has_number_words(window, 1) and not re.search(r"\d", window):
+                continue
+            for r in super().analyze(window, entities, nlp_artifacts):
+                key = (r.start + start, r.end + start)
+                if key not in seen:
+                    seen.add(key)
+                    r.start, r.end = key
+                    results.append(r)
+        return results
 
 
 # "rocio punto quispe arroba ejemplo punto org punto pe", "maria underscore lp at gmail dot com"
@@ -120,7 +166,10 @@ def spoken_recognizers(language: str) -> list[RuleRecognizer]:
 
     emails = RuleRecognizer("SpokenEmailRecognizer", "EMAIL_ADDRESS",
                             [Rule("spoken_email", SPOKEN_EMAIL, 0.85, validator=email_check)],
-                            language, context=[])
+                            language, context=[],
+                            precheck=lambda text: bool(re.search(r"(?i)\b(?:arroba|at)\b",
+                                                                 text))
+                            and bool(re.search(r"(?i)\b(?:punto|dot)\b", text)))
     spelled = RuleRecognizer("SpelledNameRecognizer", "PERSON",
                              [Rule("spelled", SPELLED, 0.85, validator=spelled_check)],
                              language, context=[])
