@@ -31,7 +31,8 @@ from pipeline.coding.matcher import Coder  # noqa: E402
 from pipeline.coding.run import code_corpus  # noqa: E402
 from pipeline.params import load_params  # noqa: E402
 
-SETS = {"train": ["corpora/demo"], "validation": ["corpora/heldout", "corpora/validation"],
+SETS = {"train": ["corpora/demo"], "validation": ["corpora/heldout", "corpora/validation",
+                                                  "corpora/validation2"],
         "test": ["corpora/test"]}
 RUNS = ROOT / "bench" / "results" / "runs"
 
