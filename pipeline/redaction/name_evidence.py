@@ -20,7 +20,7 @@ import yaml
 from pipeline.errors import ConfigError
 from pipeline.redaction import gazetteer, lexicon
 from pipeline.redaction.spans import Span
-from pipeline.redaction.textutil import fold, is_sentence_initial
+from pipeline.redaction.textutil import fold, fold_with_map, is_sentence_initial
 
 SETTINGS_FILE = Path(__file__).parent / "name_evidence.yaml"
 POINTS = ("given_common", "given_rare", "surname", "diminutive", "unknown_word", "capitalised",
@@ -134,6 +134,7 @@ class NameScorer:
                  allowed: frozenset[str] = frozenset()):
         self.language = "es" if language == "es" else "en"
         self.settings = settings or load_settings_cached()
+        self._folded: tuple[str, str, list[int]] | None = None
         self.never = _never_names(self.language) | allowed
         self.nickname_words = (frozenset(fold(w) for w in lexicon.TITLES + lexicon.NICKNAME_WORDS)
                                - allowed)
@@ -155,9 +156,18 @@ class NameScorer:
         self._article = re.compile(rf"(?:^|[^\w])(?:{_alternation(lists['articles_es'])})\s+$")
         self._turn_or_quote_start = re.compile(r"(?:^|[\"“«¡¿]|[.!?…:]\s)\s*$")
 
+    def _windows(self, text: str, start: int, end: int) -> tuple[str, str]:
+        """The folded 48 characters before and after a word (from the turn folded once by
+        `find`, or folded here when called alone)."""
+        cached = self._folded
+        if cached is not None and cached[0] is text:
+            _, folded, to_folded = cached
+            a, b = to_folded[start], to_folded[end]
+            return folded[max(0, a - 48):a], folded[b:b + 48]
+        return fold(text[max(0, start - 48):start]), fold(text[end:end + 48])
+
     def _is_named(self, text: str, start: int, end: int) -> bool:
-        before = fold(text[max(0, start - 48):start])
-        after = fold(text[end:end + 48])
+        before, after = self._windows(text, start, end)
         return bool(self._naming.search(before) or self._naming_after.match(after))
 
     # -------------------------------------------------------------- evidence per word
@@ -183,8 +193,7 @@ class NameScorer:
 
     def _context_points(self, text: str, start: int, end: int) -> float:
         p = self.settings.points
-        before = fold(text[max(0, start - 48):start])
-        after = fold(text[end:end + 48])
+        before, after = self._windows(text, start, end)
         total = 0.0
         ends_phrase = bool(re.match(r"\s*(?:[,.!?;:]|$)", after))
         greeted = bool(self._vocative_before.search(before)) and ends_phrase
@@ -246,6 +255,19 @@ class NameScorer:
         """PERSON spans for the words of `text` whose evidence reaches the threshold.
 
         Linear in the length of the turn (one sweep over words and covered spans)."""
+        folded, index = fold_with_map(text)
+        to_folded, k = [], 0
+        for i in range(len(text) + 1):
+            while k < len(index) and index[k] < i:
+                k += 1
+            to_folded.append(k)
+        self._folded = (text, folded, to_folded)
+        try:
+            return self._find(text, covered)
+        finally:
+            self._folded = None
+
+    def _find(self, text: str, covered: list[Span]) -> list[Span]:
         taken = sorted((sp.start, sp.end) for sp in covered)
         free, j = [], 0
         for m in WORD.finditer(text):
