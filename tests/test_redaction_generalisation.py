@@ -328,3 +328,12 @@ def test_counts_ages_prices_and_acronyms_are_not_identifiers(analyzer, lang, tex
 
 def test_self_naming_is_a_naming_phrase(analyzer):  # noqa: F811
     assert gone(analyzer, "en", "A man who called himself el tigre, he took our papers.", "tigre")
+
+
+def test_a_singular_article_before_a_plural_looking_name_is_a_name():
+    scorer = NameScorer("es")
+    text = "y la mercedes, sabiendo todo, cobraba por cada una."
+    assert [text[s.start:s.end] for s in scorer.find(text, [])] == ["mercedes"]
+    for text in ("Los milagros existen, decía mi abuela.", "Tenía muchos dolores de cabeza.",
+                 "La crisis fue dura para todos."):
+        assert scorer.find(text, []) == []

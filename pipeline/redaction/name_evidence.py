@@ -25,6 +25,7 @@ from pipeline.redaction.textutil import fold, fold_with_map, is_sentence_initial
 SETTINGS_FILE = Path(__file__).parent / "name_evidence.yaml"
 POINTS = ("given_common", "given_rare", "surname", "diminutive", "unknown_word", "capitalised",
           "vocative", "naming_phrase", "role_before", "role_after", "article_before",
+          "article_mismatch",
           "next_to_name")
 LISTS = ("vocative_before", "vocative_after", "naming_phrases", "naming_after", "articles_es",
          "endearments")
@@ -154,6 +155,7 @@ class NameScorer:
             rf"^\s*,\s*(?:(?:un|una|mi|my|a|an|his|her|the|el|la|su|our|nuestra|nuestro)\s+)?"
             rf"(?:{role})\b")
         self._article = re.compile(rf"(?:^|[^\w])(?:{_alternation(lists['articles_es'])})\s+$")
+        self._singular_article = re.compile(r"(?:^|[^\w])(?:la|el|al|del)\s+$")
         self._turn_or_quote_start = re.compile(r"(?:^|[\"“«¡¿]|[.!?…:]\s)\s*$")
 
     def _windows(self, text: str, start: int, end: int) -> tuple[str, str]:
@@ -249,6 +251,12 @@ class NameScorer:
         points -= max(0.0, zipf - s.free_zipf) * s.penalty_per_zipf
         if raw[:1].isupper() and not raw.isupper() and not is_sentence_initial(text, start):
             points += s.points["capitalised"]
+        if (self.language == "es" and word.endswith("s") and in_gazetteer
+                and gazetteer.given_names().get(word, 10**9) <= s.given_rank_common
+                and self._singular_article.search(self._windows(text, start, end)[0])):
+            # "la milagros", "la dolores": a singular article before a plural-looking word
+            # is no grammar for a noun ("los milagros"), it is how Spanish speech names
+            points += s.points["article_mismatch"]
         return points + context
 
     def find(self, text: str, covered: list[Span]) -> list[Span]:
