@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 
 from tests.conftest import ROOT
 
@@ -18,12 +19,19 @@ def _runs(text: str) -> set[str]:
     return {" ".join(words[i:i + RUN]) for i in range(len(words) - RUN + 1)}
 
 
-def test_training_text_shares_no_seven_word_run_with_evaluation_transcripts():
+@lru_cache(maxsize=1)
+def _evaluation_runs() -> dict[str, str]:
+    """Every seven-word run of the held-out, validation and test transcripts -> its file."""
     evaluation: dict[str, str] = {}
     for corpus in EVALUATION:
         for path in sorted((ROOT / "corpora" / corpus / "transcripts").glob("*")):
             for run in _runs(path.read_text(encoding="utf-8")):
                 evaluation.setdefault(run, path.name)
+    return evaluation
+
+
+def test_training_text_shares_no_seven_word_run_with_evaluation_transcripts():
+    evaluation = _evaluation_runs()
     found = []
     codebook = ROOT / "codebooks" / "trafficking_themes.yaml"
     for number, line in enumerate(codebook.read_text(encoding="utf-8").splitlines(), 1):
@@ -35,4 +43,16 @@ def test_training_text_shares_no_seven_word_run_with_evaluation_transcripts():
                 record = json.loads(line)
                 found += [f"{record['id']} ~ {evaluation[r]}" for r in _runs(record["text"])
                           if r in evaluation]
+    assert found == [], "rewrite these in your own words: " + "; ".join(sorted(set(found)))
+
+
+def test_redaction_rules_and_lists_share_no_seven_word_run_with_evaluation_transcripts():
+    """The redaction code, its word lists and its scorer settings are training material too:
+    an example copied from a miss would make the evaluation flatter the recognizers."""
+    evaluation = _evaluation_runs()
+    redaction = ROOT / "pipeline" / "redaction"
+    files = sorted([*redaction.glob("*.py"), *redaction.glob("*.yaml"),
+                    *(redaction / "lexicon").glob("*.yaml")])
+    found = [f"{path.name} ~ {evaluation[run]}" for path in files
+             for run in _runs(path.read_text(encoding="utf-8")) if run in evaluation]
     assert found == [], "rewrite these in your own words: " + "; ".join(sorted(set(found)))

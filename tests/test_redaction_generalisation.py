@@ -61,7 +61,7 @@ def test_names_in_any_case_are_found_by_their_use(analyzer, lang, text, name):  
     ("es", "Vale, ya nos vamos, dijo la señora.", "Vale"),
     ("es", "Fuimos al mercado y el segundo día no volvió.", "segundo"),
     ("es", "Me llevaron a una whiskería en el centro.", "whiskería"),
-    ("en", "She means a hair salon, a peluquería, that was the promise.", "peluquería"),
+    ("en", "They offered her work in a peluquería downtown, she says.", "peluquería"),
     ("en", "I signed a paper I could not read, and we went home.", "signed"),
     ("en", "Once, he paid the electricity, only once.", "Once"),
     ("es", "Ya, mija, no llores, me dijo mi mamá.", "mija"),
@@ -77,7 +77,7 @@ def test_a_name_found_once_is_replaced_in_every_spelling():
 
 
 def test_role_words_used_as_nicknames_are_names_only_when_named(analyzer):  # noqa: F811
-    assert "madrina" in found(analyzer, "es", "Ahí conocí a la madrina, así le decían.")
+    assert "madrina" in found(analyzer, "es", "Después llegó la madrina, así la llamaban todas.")
     assert "madrina" not in found(analyzer, "es", "Mi madrina me cuidó cuando era chica.")
 
 

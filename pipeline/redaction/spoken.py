@@ -1,7 +1,7 @@
 """Personal data said aloud: numbers read out in words, dates in words, e-mails spoken with
 "arroba"/"at", names spelled letter by letter. Interviews transcribe what people say:
-"nueve ocho cuatro, siete uno tres, dos seis cero" is a phone number, "veinte de julio del
-catorce" a date, "rocío punto quispe arroba ... punto com" an e-mail.
+"tres cinco dos, seis cero uno, ocho ocho" is a phone number, "nueve de marzo del
+dieciocho" a date, "ana punto rivas arroba ... punto com" an e-mail.
 
 Number words are data (`lexicon/number_words.yaml`). A run of number words is an identifier
 when it is long (at least `MIN_NUMBER_WORDS` words, a few joiners and single letters allowed
@@ -141,7 +141,7 @@ class _DatesNearMonths(RuleRecognizer):
         return results
 
 
-# "rocio punto quispe arroba ejemplo punto org punto pe", "maria underscore lp at gmail dot com"
+# "ana punto rivas arroba ejemplo punto org", "lu underscore p at mail dot com"
 SPOKEN_EMAIL = re.compile(
     r"(?i)(?<![\w@])[\w.]+(?:\s+(?:punto|dot|guion|gui[oó]n|underscore|gui[oó]n\s+bajo|dash)\s+"
     r"[\w]+)*\s+(?:arroba|at)\s+[\w]+(?:\s+(?:punto|dot)\s+[a-z]{2,10}){1,3}\b")
