@@ -11,6 +11,7 @@ import re
 from functools import lru_cache
 
 from pipeline.redaction.recognizers import Rule, RuleRecognizer
+from pipeline.redaction.textutil import loose_alternation
 from pipeline.redaction.wordlists import ListSpec, read_lists
 
 FIELD_TYPES = {"person_labels": "PERSON", "id_labels": "ID_NUMBER", "address_labels": "ADDRESS",
@@ -33,16 +34,10 @@ def _all_labels() -> frozenset[str]:
     return frozenset(fold(label).rstrip(".") for names in _labels().values() for label in names)
 
 
-def _alternation(labels: list[str]) -> str:
-    from pipeline.redaction.places import _loose
-
-    return "|".join(sorted({_loose(label) for label in labels}, key=len, reverse=True))
-
-
 @lru_cache(maxsize=1)
 def _field_regex(name: str) -> re.Pattern:
-    labels = _alternation(_labels()[name])
-    any_label = _alternation([label for names in _labels().values() for label in names])
+    labels = loose_alternation(_labels()[name])
+    any_label = loose_alternation([label for names in _labels().values() for label in names])
     return re.compile(
         rf"(?i:(?<![\w])(?:{labels})(?:\s*/\s*(?:{any_label}))*)\s*:[ \t]*"
         rf"(?P<value>[^\n:;]+?)(?=\s*(?:\.\s|\.$|;|$|\n|\s{NEXT_LABEL}))", re.MULTILINE)

@@ -185,20 +185,18 @@ def _mask_public(text: str) -> str:
     """The text with public names kept on purpose blanked out (same length)."""
     from pipeline.redaction.kept import kept_ranges
 
-    ranges = kept_ranges(text)
-    if not ranges:
-        return text
-    chars = list(text)
-    for a, b in ranges:
-        chars[a:b] = "\x00" * (b - a)
-    return "".join(chars)
+    return _blank(text, kept_ranges(text))
 
 
 def _mask(text: str, turn_spans: list[Span]) -> str:
     """The turn with every found span blanked out (same length, so offsets hold)."""
-    if not turn_spans:
+    return _blank(text, [(span.start, span.end) for span in turn_spans])
+
+
+def _blank(text: str, ranges: list[tuple[int, int]]) -> str:
+    if not ranges:
         return text
     chars = list(text)
-    for span in turn_spans:
-        chars[span.start:span.end] = "\x00" * (span.end - span.start)
+    for start, end in ranges:
+        chars[start:end] = "\x00" * (end - start)
     return "".join(chars)

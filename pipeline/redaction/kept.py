@@ -16,7 +16,7 @@ import re
 from functools import lru_cache
 
 from pipeline.redaction import lexicon
-from pipeline.redaction.textutil import fold_with_map
+from pipeline.redaction.textutil import fold_with_map, loose_alternation
 
 _CAP = r"[A-ZÁÉÍÓÚÑ][\wáéíóúñü'’]*"
 _OF = r"(?:de(?:l|\s+la|\s+los|\s+las)?|of(?:\s+the)?)"
@@ -73,17 +73,10 @@ _WORD = r"[A-ZÁÉÍÓÚÑ][a-záéíóúñü]+(?![\w'’])"
 _NUMBER = r"(?:N[º°o]\.?\s*)?\d[\d.]*\d(?![\w])|\d(?![\w])"
 
 
-def _heads(words: list[str]) -> str:
-    """Capitalised heads, accents optional: "Policía|Policia", "Program"."""
-    from pipeline.redaction.places import _loose
-
-    return "|".join(sorted({"[" + w[0].upper() + "]" + _loose(w)[len(_loose(w[0])):]
-                            for w in words}, key=len, reverse=True))
-
-
 @lru_cache(maxsize=1)
 def _body_regexes() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
-    es, en = _heads(lexicon.PUBLIC_BODY_HEADS_ES), _heads(lexicon.PUBLIC_BODY_HEADS_EN)
+    es = loose_alternation(lexicon.PUBLIC_BODY_HEADS_ES, capitalised=True)
+    en = loose_alternation(lexicon.PUBLIC_BODY_HEADS_EN, capitalised=True)
     # names of bodies are written capitalised: "Programa de Rescate", not "el programa de X"
     head_first = re.compile(
         rf"\b(?:{es})(?:\s+{_CONNECT})?\s+(?:{_WORD}|{_NUMBER})"

@@ -155,7 +155,6 @@ class NameScorer:
             rf"^\s*,\s*(?:(?:un|una|mi|my|a|an|his|her|the|el|la|su|our|nuestra|nuestro)\s+)?"
             rf"(?:{role})\b")
         self._article = re.compile(rf"(?:^|[^\w])(?:{_alternation(lists['articles_es'])})\s+$")
-        self._singular_article = re.compile(r"(?:^|[^\w])(?:la|el|al|del)\s+$")
         self._turn_or_quote_start = re.compile(r"(?:^|[\"“«¡¿]|[.!?…:]\s)\s*$")
 
     def _windows(self, text: str, start: int, end: int) -> tuple[str, str]:
@@ -253,7 +252,7 @@ class NameScorer:
             points += s.points["capitalised"]
         if (self.language == "es" and word.endswith("s") and in_gazetteer
                 and gazetteer.given_names().get(word, 10**9) <= s.given_rank_common
-                and self._singular_article.search(self._windows(text, start, end)[0])):
+                and self._article.search(self._windows(text, start, end)[0])):
             # "la milagros", "la dolores": a singular article before a plural-looking word
             # is no grammar for a noun ("los milagros"), it is how Spanish speech names
             points += s.points["article_mismatch"]

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from pipeline.redaction import gazetteer, lexicon
 from pipeline.redaction.recognizers import CAP, CONNECT, Rule, RuleRecognizer
-from pipeline.redaction.textutil import fold, is_sentence_initial
+from pipeline.redaction.textutil import fold, is_sentence_initial, loose_alternation
 
 SCORE = 0.7
 SEQUENCE = re.compile(rf"(?<![\w@#/.])({CAP}(?:\s+(?:{CONNECT}\s+)?{CAP}){{0,4}})(?![\w@])")
@@ -99,32 +99,8 @@ def gazetteer_place_recognizer(language: str) -> GazetteerPlaceRecognizer:
     return GazetteerPlaceRecognizer(language)
 
 
-_ACCENTS = {"a": "[aá]", "e": "[eé]", "i": "[ií]", "o": "[oó]", "u": "[uúü]", "n": "[nñ]"}
-
-
-_VARIANTS = {"a": "aáà", "e": "eéè", "i": "iíì", "o": "oóò", "u": "uúüù", "n": "nñ",
-             "º": "º°o", "°": "º°o"}
-
-
-def _loose(entry: str) -> str:
-    """A pattern for `entry` that ignores accents, optional dots and spacing ("nº col" also
-    matches "NºCol" and "Nº Col"; "policía" also "Policia")."""
-    out = []
-    for ch in entry.lower():
-        base = fold(ch) if ch not in "º°" else ch
-        if ch == ".":
-            out.append(r"\.?")
-        elif ch.isspace():
-            out.append(r"\s*")
-        elif base in _VARIANTS:
-            out.append("[" + "".join(sorted(set(_VARIANTS[base] + ch))) + "]")
-        else:
-            out.append(re.escape(ch))
-    return "".join(out)
-
-
 def colloquial_place_recognizer(language: str) -> RuleRecognizer:
-    names = sorted({_loose(p) for p in lexicon.COLLOQUIAL_PLACES}, key=len, reverse=True)
-    regex = re.compile(rf"(?i)(?<![\w@#/])(?:{'|'.join(names)})(?![\w@])")
+    names = loose_alternation(lexicon.COLLOQUIAL_PLACES)
+    regex = re.compile(rf"(?i)(?<![\w@#/])(?:{names})(?![\w@])")
     return RuleRecognizer("ColloquialPlaceRecognizer", "LOCATION",
                           [Rule("colloquial_place", regex, 0.8)], language, context=[])

@@ -14,6 +14,7 @@ import re
 from functools import lru_cache
 
 from pipeline.redaction.recognizers import MONTHS_EN, MONTHS_ES, Rule, RuleRecognizer
+from pipeline.redaction.textutil import loose_alternation
 from pipeline.redaction.wordlists import ListSpec, read_lists
 
 MIN_NUMBER_WORDS = 6
@@ -27,17 +28,11 @@ def _words() -> dict[str, list[str]]:
                                             ListSpec("ordinals"), ListSpec("joiners")])
 
 
-def _alt(words: list[str]) -> str:
-    from pipeline.redaction.places import _loose
-
-    return "|".join(sorted({_loose(w) for w in words}, key=len, reverse=True))
-
-
 @lru_cache(maxsize=1)
 def _number_run() -> re.Pattern:
     w = _words()
-    number = rf"(?:{_alt(w['numbers_es'] + w['numbers_en'])})"
-    joiner = rf"(?:{_alt(w['joiners'])}|[A-Za-z](?![\w']))"
+    number = rf"(?:{loose_alternation(w['numbers_es'] + w['numbers_en'])})"
+    joiner = rf"(?:{loose_alternation(w['joiners'])}|[A-Za-z](?![\w']))"
     gap = r"(?:[\s,;:.\-–—…]|\.\.\.)+"
     return re.compile(rf"(?i)(?<![\w])(?:{joiner}{gap})?{number}(?:{gap}(?:{joiner}{gap}){{0,2}}"
                       rf"(?:{number}|[A-Za-z](?![\w'])))+(?![\w])")
@@ -99,8 +94,8 @@ def number_words_recognizer(language: str) -> list[RuleRecognizer]:
 @lru_cache(maxsize=1)
 def _date_regexes() -> tuple[re.Pattern, ...]:
     w = _words()
-    number = rf"(?:{_alt(w['numbers_es'] + w['numbers_en'])})"
-    ordinal = rf"(?:{_alt(w['ordinals'])})"
+    number = rf"(?:{loose_alternation(w['numbers_es'] + w['numbers_en'])})"
+    ordinal = rf"(?:{loose_alternation(w['ordinals'])})"
     day = rf"(?:{number}(?:[\s\-]+(?:y\s+)?{number})?|{ordinal}|\d{{1,2}})"
     year_words = rf"(?:{number}(?:[\s\-]+(?:y\s+)?{number}){{0,4}})"
     year = rf"(?:(?:19|20)\d\d|'\d\d|{year_words})"

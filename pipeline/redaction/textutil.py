@@ -96,3 +96,37 @@ def is_sentence_initial(text: str, start: int) -> bool:
 
 def has_upper(s: str) -> bool:
     return any(c.isupper() for c in s)
+
+
+_VARIANTS = {"a": "aáà", "e": "eéè", "i": "iíì", "o": "oóò", "u": "uúüù", "n": "nñ",
+             "º": "º°o", "°": "º°o"}
+
+
+def loose_pattern(entry: str) -> str:
+    """A regex for `entry` matched in the original text that ignores case-free accents,
+    optional dots and spacing ("nº col" also matches "NºCol"; "policía" also "Policia").
+    Lower case; compile with re.IGNORECASE unless capitals matter."""
+    out = []
+    for ch in entry.lower():
+        base = fold(ch) if ch not in "º°" else ch
+        if ch == ".":
+            out.append(r"\.?")
+        elif ch.isspace():
+            out.append(r"\s*")
+        elif base in _VARIANTS:
+            out.append("[" + "".join(sorted(set(_VARIANTS[base] + ch))) + "]")
+        else:
+            out.append(re.escape(ch))
+    return "".join(out)
+
+
+def loose_alternation(entries, capitalised: bool = False) -> str:
+    """`a|b|c` of the loose patterns of `entries`, longest first (so the longest wins).
+    capitalised: the first letter must be a capital ("Programa", not "programa")."""
+    patterns = set()
+    for entry in entries:
+        pattern = loose_pattern(entry)
+        if capitalised and entry:
+            pattern = "[" + entry[0].upper() + "]" + pattern[len(loose_pattern(entry[0])):]
+        patterns.add(pattern)
+    return "|".join(sorted(patterns, key=len, reverse=True))
