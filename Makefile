@@ -47,5 +47,10 @@ gazetteers: setup
 	$(PIP) install --quiet --disable-pip-version-check -e ".[gazetteers]"
 	$(PY) scripts/build_gazetteers.py
 
+# `dvc plots show` as one page that opens offline (Vega inlined): dvc_plots/index.html
+.PHONY: plots
+plots: setup
+	$(PY) -m pipeline.plots --out dvc_plots
+
 clean:
 	rm -rf outputs/redacted outputs/coding outputs/topics outputs/tables outputs/figures outputs/report outputs/metrics
