@@ -13,14 +13,20 @@ import yaml
 log = logging.getLogger(__name__)
 
 
-def codebook_entries(path: Path | str | None) -> list[dict]:
-    """Codebook entries as dicts (id plus whatever else is there), in codebook order."""
+def _codebook(path: Path | str | None):
     if path is None or not Path(path).exists():
-        return []
+        return None
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except yaml.YAMLError:
         log.warning("codebook %s is not valid YAML; continuing without it", path)
+        return None
+
+
+def codebook_entries(path: Path | str | None) -> list[dict]:
+    """Codebook entries as dicts (id plus whatever else is there), in codebook order."""
+    data = _codebook(path)
+    if data is None:
         return []
     entries = data.get("codes", data.get("themes", data)) if isinstance(data, dict) else data
     if isinstance(entries, dict):  # {CODE_ID: {...}} form
@@ -53,3 +59,19 @@ def valence_codes(path: Path | str | None) -> list[str] | None:
     if not any("valence" in e for e in entries):
         return None
     return [str(e["id"]) for e in entries if e.get("valence") is True]
+
+
+def family_labels(path: Path | str | None, language: str = "en") -> dict[str, str]:
+    """family id -> label from the codebook's `families` section ({} when absent: the
+    figures then show the family ids)."""
+    data = _codebook(path)
+    section = data.get("families") if isinstance(data, dict) else None
+    if not isinstance(section, dict):
+        return {}
+    labels = {}
+    for family, label in section.items():
+        if isinstance(label, dict):
+            label = label.get(language) or label.get("en")
+        if label:
+            labels[str(family)] = str(label)
+    return labels
