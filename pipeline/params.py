@@ -214,6 +214,9 @@ class ReportParams(BaseModel):
     quote_seed: int = Field(11, ge=0, le=2**31 - 1)
     synthetic_data: bool = False
     title: str = "Testimony analysis"
+    # What each coding's selection covers in project.qdpx: the sentence(s) holding the
+    # matched evidence, or the participant's whole turn.
+    qda_selection: Literal["sentence", "turn"] = "sentence"
 
 
 # ----------------------------------------------------------------- evaluate

@@ -67,3 +67,23 @@ def good_corpus(tmp_path: Path) -> Path:
     return write_corpus(tmp_path / "corpus",
                         [row("PE-01"), row("CO-02", country="CO", language="en")],
                         {"PE-01.txt": SPANISH, "CO-02.txt": ENGLISH})
+
+
+# The demo corpus run once end to end (`testimony run` into a temp dir), shared by the
+# end-to-end and notebook tests.
+@pytest.fixture(scope="session")
+def e2e_run(tmp_path_factory):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    out = tmp_path_factory.mktemp("e2e") / "outputs"
+    private = tmp_path_factory.mktemp("private")
+    params = tmp_path_factory.mktemp("params") / "params.yaml"
+    text = (ROOT / "params.yaml").read_text(encoding="utf-8")
+    text = text.replace("review_dir: private/review", f"review_dir: {private}/review")
+    params.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(app, ["run", "--corpus", str(DEMO), "--out", str(out),
+                                      "--params", str(params)])
+    assert result.exit_code == 0, result.output
+    return out, result.output, params

@@ -37,20 +37,6 @@ def fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c))
 
 
-@pytest.fixture(scope="session")
-def e2e_run(tmp_path_factory):
-    out = tmp_path_factory.mktemp("e2e") / "outputs"
-    private = tmp_path_factory.mktemp("private")
-    params = tmp_path_factory.mktemp("params") / "params.yaml"
-    text = (ROOT / "params.yaml").read_text(encoding="utf-8")
-    text = text.replace("review_dir: private/review", f"review_dir: {private}/review")
-    params.write_text(text, encoding="utf-8")
-    result = CliRunner().invoke(app, ["run", "--corpus", str(DEMO), "--out", str(out),
-                                      "--params", str(params)])
-    assert result.exit_code == 0, result.output
-    return out, result.output, params
-
-
 def test_output_contract(e2e_run):
     out, output, _ = e2e_run
     for name in CONTRACT:
@@ -162,25 +148,6 @@ def test_run_is_deterministic(e2e_run, tmp_path):
         stage.run(params, out, DEMO)
     after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in before}
     assert before == after
-
-
-def test_notebooks_execute(e2e_run, tmp_path):
-    import jupytext
-    import nbformat
-    from nbclient import NotebookClient
-
-    out, _, _ = e2e_run
-    notebooks = sorted((ROOT / "notebooks").glob("*.py"))
-    assert len(notebooks) == 3
-    for path in notebooks:
-        notebook = jupytext.read(path)
-        client = NotebookClient(notebook, timeout=300, kernel_name="python3",
-                                resources={"metadata": {"path": str(tmp_path)}})
-        import os
-
-        os.environ["TESTIMONY_OUTPUTS"] = str(out)
-        client.execute()
-        nbformat.validate(notebook)
 
 
 def test_demo_qdpx_valid_and_codings_point_at_evidence(e2e_run):

@@ -107,7 +107,8 @@ def run(params: Params, out_dir: Path, corpus_dir: Path) -> dict:
                    for p in sorted(paths.redacted_transcripts.glob("*.txt"))}
     project_xml, sources = build_project(settings.title, transcripts, participants, codings,
                                          _codebook_codes(codebook),
-                                         _codebook_families(codebook))
+                                         _codebook_families(codebook), segments=segments,
+                                         selection=settings.qda_selection)
     with atomic_dir(paths.report) as tmp:
         (tmp / "report.md").write_text(text, encoding="utf-8")
         (tmp / "report.html").write_text(render_html(text, paths.figures), encoding="utf-8")
