@@ -95,6 +95,8 @@ class Corpus:
     transcripts: list[Transcript]
     n_withdrawn: int = 0
     warnings: list[str] = field(default_factory=list)
+    # from the corpus's own `corpus.yaml` (optional): every transcript is invented
+    synthetic: bool = False
 
     @property
     def participants(self) -> list[Participant]:
@@ -819,10 +821,48 @@ def _scan(root: Path, params: CorpusParams) -> tuple[Corpus, list[Problem]]:
             if stem not in named_ids:
                 problems.append(Problem(str(path), f"no row for {stem} in metadata.csv; add one "
                                                    "or remove the file"))
+    synthetic, card_problems = read_corpus_card(root / CORPUS_CARD)
+    problems.extend(card_problems)
     for warning in warnings:
         log.warning(warning)
-    corpus = Corpus(root=root, transcripts=transcripts, n_withdrawn=withdrawn, warnings=warnings)
+    corpus = Corpus(root=root, transcripts=transcripts, n_withdrawn=withdrawn, warnings=warnings,
+                    synthetic=synthetic)
     return corpus, problems
+
+
+# A corpus may describe itself in `corpus.yaml` beside metadata.csv. Whether a corpus is
+# synthetic is a fact about the corpus, so the report's "synthetic data" notice comes from here.
+CORPUS_CARD = "corpus.yaml"
+CARD_KEYS = {"synthetic": bool, "description": str}
+
+
+def read_corpus_card(path: Path) -> tuple[bool, list[Problem]]:
+    """(synthetic, problems) from an optional corpus card; no card means not synthetic."""
+    from pipeline.errors import ConfigError
+    from pipeline.io import read_yaml
+
+    if not path.exists():
+        return False, []
+    try:
+        data = read_yaml(path, "")
+    except ConfigError as exc:  # its message already names the file (and line)
+        where, _, message = str(exc).partition(": ")
+        return False, [Problem(where, message)]
+    if data is None:
+        return False, []
+    if not isinstance(data, dict):
+        return False, [Problem(str(path), "expected settings such as 'synthetic: true', one "
+                                          "per line")]
+    problems = []
+    for key, value in data.items():
+        kind = CARD_KEYS.get(key)
+        if kind is None:
+            problems.append(Problem(str(path), f"unknown setting '{key}' (known: "
+                                               f"{', '.join(CARD_KEYS)})"))
+        elif not isinstance(value, kind):
+            problems.append(Problem(str(path), f"'{key}' must be "
+                                               + ("true or false" if kind is bool else "text")))
+    return bool(data.get("synthetic") is True) and not problems, problems
 
 
 def validate_corpus(root: Path | str, params: CorpusParams) -> list[Problem]:

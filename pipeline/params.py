@@ -212,7 +212,6 @@ class ReportParams(BaseModel):
     quotes_per_theme: int = Field(3, ge=1, le=10)
     quote_max_chars: int = Field(400, ge=80, le=2000)
     quote_seed: int = Field(11, ge=0, le=2**31 - 1)
-    synthetic_data: bool = False
     title: str = "Testimony analysis"
     # What each coding's selection covers in project.qdpx: the sentence(s) holding the
     # matched evidence, or the participant's whole turn.

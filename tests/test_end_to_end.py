@@ -312,3 +312,10 @@ def test_every_file_a_stage_reads_is_declared_in_dvc_yaml(e2e_run, tmp_path):
             if not any(rel == d or rel.startswith(d.rstrip("/") + "/") for d in deps):
                 problems.append(f"{name} reads {rel} but dvc.yaml does not declare it")
     assert problems == [], "\n".join(problems)
+
+
+def test_demo_report_says_synthetic_because_the_demo_corpus_does(e2e_run):
+    out, _, _ = e2e_run
+    summary = json.loads((out / "redacted" / "redaction_summary.json").read_text("utf-8"))
+    assert summary["corpus_synthetic"] is True  # from corpora/demo/corpus.yaml
+    assert "**Synthetic data.**" in (out / "report" / "report.md").read_text("utf-8")

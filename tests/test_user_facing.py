@@ -329,3 +329,38 @@ def test_report_tables_print_missing_values_as_empty_cells():
     table = md_table(pd.DataFrame({"topic": [0, 1], "words_es": ["casa | hogar", np.nan]}))
     assert "nan" not in table and "casa \\| hogar" in table
     assert table.splitlines()[-1] == "| 1 |  |"
+
+
+def test_synthetic_notice_only_when_the_corpus_says_so(report_ctx):
+    from pipeline.report.build import render_markdown
+
+    assert "Synthetic data" not in render_markdown(report_ctx)
+    text = render_markdown({**report_ctx, "synthetic": True})
+    assert "Synthetic data" in text and "corpus is synthetic" in _limitations(text)
+
+
+def test_the_corpus_card_says_whether_a_corpus_is_synthetic(tmp_path):
+    from pipeline.corpus import load_corpus, validate_corpus
+    from pipeline.params import CorpusParams
+    from tests.conftest import SPANISH, row, write_corpus
+
+    corpus = write_corpus(tmp_path / "c", [row("PE-01")], {"PE-01.txt": SPANISH})
+    assert load_corpus(corpus, CorpusParams()).synthetic is False  # no card: not synthetic
+    (corpus / "corpus.yaml").write_text("synthetic: true\n", encoding="utf-8")
+    assert load_corpus(corpus, CorpusParams()).synthetic is True
+    (corpus / "corpus.yaml").write_text("synthetic: maybe\nsynthetc: true\n", encoding="utf-8")
+    problems = [str(p) for p in validate_corpus(corpus, CorpusParams())]
+    assert any("corpus.yaml" in p and "true or false" in p for p in problems)
+    assert any("corpus.yaml" in p and "unknown setting 'synthetc'" in p for p in problems)
+    assert (ROOT / "corpora" / "demo" / "corpus.yaml").exists()
+
+
+def test_sample_table_has_headers_that_wrap_on_a_printed_page(report_ctx):
+    from pipeline.report.build import render_markdown
+
+    text = render_markdown(report_ctx)
+    sample = text.split("## Sample", 1)[1].split("\n\n")[2]
+    header = sample.splitlines()[0]
+    cells = [c.strip() for c in header.strip("|").split("|")]
+    assert len(cells) == len(report_ctx["composition"].columns)
+    assert all("_" not in c and max(map(len, c.split())) <= 14 for c in cells), cells

@@ -26,6 +26,7 @@ th{background:#eef3f7} img{max-width:100%;height:auto}
 blockquote{border-left:4px solid #0072B2;margin:.5rem 0;padding:.2rem .8rem;background:#f6f9fb}
 code,pre{font-size:.8rem;background:#f3f3f3} .note{color:#555;font-size:.9rem}
 pre{white-space:pre-wrap;overflow-wrap:anywhere}
+@media screen{table{display:block;max-width:100%;overflow-x:auto}}
 @page{size:A4;margin:18mm 15mm 20mm 15mm}
 @media print{
 body{max-width:none;margin:0;padding:0;font-size:10.5pt;line-height:1.35}
@@ -54,6 +55,24 @@ def package_versions() -> dict[str, str]:
 
 def file_hash(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16] if Path(path).exists() else "-"
+
+
+LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
+
+
+def sample_table(composition: pd.DataFrame) -> pd.DataFrame:
+    """The sample-composition table with headers a reader (and a printed A4 page) can take:
+    "adult woman" for `profile_adult_woman`, "Spanish" for `language_es`."""
+    def header(column: str) -> str:
+        kind, _, value = column.partition("_")
+        if column == "n_participants":
+            return "participants"
+        if kind == "language":
+            return LANGUAGE_NAMES.get(value, value)
+        if kind in ("profile", "exploitation"):
+            return value.replace("_", " ") + (" exploitation" if kind == "exploitation" else "")
+        return column.replace("_", " ")
+    return composition.rename(columns={c: header(c) for c in composition.columns})
 
 
 def md_table(frame: pd.DataFrame) -> str:
@@ -128,14 +147,14 @@ def render_markdown(ctx: dict) -> str:
            "Every passage quoted here was redacted before analysis; pseudonym tags such as "
            "[PERSON_1] stand for personal data.</p>", ""]
     if ctx.get("synthetic"):
-        out += ["> **Synthetic demo data.** This report was generated from the bundled demo "
-                "corpus, written to mirror a regional report. It is not evidence about real "
-                "people.", ""]
+        out += ["> **Synthetic data.** The corpus behind this report describes itself as "
+                "synthetic (its `corpus.yaml`): the interviews are invented. It is not evidence "
+                "about real people.", ""]
     total = int(composition["n_participants"].sum())
     out += ["## Sample", "",
             f"{total} participants from {len(composition)} countries are included "
             f"({ctx['n_withdrawn']} excluded because consent was withdrawn).", "",
-            md_table(composition), "![Sample composition](../figures/sample_composition.png)", ""]
+            md_table(sample_table(composition)), "![Sample composition](../figures/sample_composition.png)", ""]
 
     out += ["## Methods", "",
             "Transcripts were redacted (Presidio with spaCy English and Spanish models and "
@@ -237,8 +256,8 @@ def render_markdown(ctx: dict) -> str:
             "- Interviews were conducted by different organisations with adapted questions; "
             "absence of a theme means it was not mentioned, not that it did not happen."]
     if ctx.get("synthetic"):
-        out += ["- The demo corpus is synthetic: its patterns mirror a published regional "
-                "report and carry no evidential weight about real people."]
+        out += ["- The corpus is synthetic: its patterns carry no evidential weight about real "
+                "people."]
     return "\n".join(out) + "\n"
 
 

@@ -54,6 +54,7 @@ def run(params: Params, out_dir: Path, corpus_dir: Path) -> dict:
     summary = dict(result.summary)
     summary["participants_processed"] = len(corpus.transcripts)
     summary["participants_excluded_withdrawn"] = corpus.n_withdrawn
+    summary["corpus_synthetic"] = corpus.synthetic  # from the corpus's corpus.yaml
     write_json(paths.redaction_summary, summary)
     review_path = write_review_file(result.review, params.redaction)
     write_headline(out_dir, "redact", {

@@ -99,7 +99,7 @@ def run(params: Params, out_dir: Path, corpus_dir: Path) -> dict:
         "n_withdrawn": summary.get("participants_excluded_withdrawn", 0),
         "params": params.model_dump(mode="json"), "versions": package_versions(),
         "codebook_path": str(codebook), "codebook_hash": file_hash(codebook),
-        "synthetic": settings.synthetic_data,
+        "synthetic": bool(summary.get("corpus_synthetic", False)),
         "reliability": _optional_csv(paths.tables / "coding_reliability.csv"),
     }
     text = render_markdown(context)
