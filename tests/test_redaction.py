@@ -29,7 +29,7 @@ from pipeline.redaction.recognizers import (
     phone_recognizer,
     plate_recognizer,
 )
-from pipeline.redaction.review import write_review_file
+from pipeline.redaction.review import REVIEW_COLUMNS, review_row, write_review_file
 from pipeline.redaction.textutil import find_in_original, fold
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -240,7 +240,7 @@ def test_withdrawn_participants_absent(analyzer, tmp_path):
     result = redact_corpus(corpus, params())
     assert set(result.turn_texts) == {"PE-E01"}
     assert "PE-E02" not in json.dumps(result.summary)
-    assert {r["participant_id"] for r in result.review} == {"PE-E01"}
+    assert {r[REVIEW_COLUMNS.index("participant_id")] for r in result.review} == {"PE-E01"}
 
 
 def test_no_original_text_in_logs_or_summary(analyzer, caplog):
@@ -257,10 +257,14 @@ def test_no_original_text_in_logs_or_summary(analyzer, caplog):
 
 def test_review_file_is_private(tmp_path):
     folder = tmp_path / "private" / "review"
-    path = write_review_file([{"participant_id": "A", "original": "x"}],
-                             params(review_dir=str(folder)))
+    row = review_row(participant_id="A", turn_index=1, speaker="participant", start=0, end=1,
+                     entity_type="PERSON", replacement="[PERSON_1]", original="x", score=0.9,
+                     recognizer="r", context="x")
+    path = write_review_file([row], params(review_dir=str(folder)))
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines == [",".join(REVIEW_COLUMNS), "A,1,participant,0,1,PERSON,[PERSON_1],x,0.9,r,x"]
     assert write_review_file([], params(review_dir=None)) is None
 
 
@@ -324,3 +328,61 @@ def test_evaluate_redaction(tmp_path):
     assert m["over_redaction"]["es"]["over_redaction"] == 0.0
     assert m["over_redaction"]["en"]["over_redaction"] == 1.0
     assert "Rosa" not in json.dumps(m) and "Juliaca" not in json.dumps(m)
+
+
+# --------------------------------------------------------------------------- long transcripts
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="ab .\n", max_size=300), max_size=30),
+       st.integers(min_value=40, max_value=400))
+def test_pieces_cover_every_turn_once_in_order_and_stay_bounded(texts, limit):
+    from pipeline.redaction.analyzer import _plan_pieces
+
+    plan = _plan_pieces(texts, limit)
+    rebuilt = [""] * len(texts)
+    last = (-1, 0)
+    for piece in plan:
+        assert sum(b - a for _, a, b in piece) <= limit
+        for t, a, b in piece:
+            assert (t, a) >= last and a == len(rebuilt[t])
+            rebuilt[t] += texts[t][a:b]
+            last = (t, b)
+    assert rebuilt == texts
+
+
+def _long_document(rounds: int) -> list[str]:
+    texts = []
+    for i in range(rounds):
+        texts.append(f"¿Y qué pasó en el año {2001 + i % 9}?")
+        texts.append(f"Bueno, la señora Rosa Quispe me llevó a Juliaca, y ahí trabajé sin pago "
+                     f"todo el año. Mi hermano Walter Condori me llamaba al 951 234 {100 + i}.")
+    texts.append("Después supe que ROSA QUISPE tenía otra casa; la quispe era conocida allá.")
+    return texts
+
+
+def test_a_long_transcript_in_pieces_is_redacted_as_if_whole(analyzer, monkeypatch):
+    """Pieces are analysed alone (bounded memory, every worker busy) and give the same text
+    and the same tag per name as one analysis of the whole transcript."""
+    from pipeline.redaction import analyzer as module
+
+    texts = _long_document(40)
+    whole = redact_corpus(corpus_of(("X-09", "es", texts)), params()).turn_texts["X-09"]
+    monkeypatch.setattr(module, "PIECE_CHARS", 1_500)
+    assert len(module._plan_pieces(texts, module.PIECE_CHARS)) >= 5
+    pieces = redact_corpus(corpus_of(("X-09", "es", texts)), params()).turn_texts["X-09"]
+    assert pieces == whole
+    joined = "\n".join(pieces)
+    for value in ("Rosa", "Quispe", "QUISPE", "quispe", "Walter", "Condori", "Juliaca", "951"):
+        assert value not in joined
+    assert joined.count("[PERSON_1]") >= 41
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(alphabet=" \n\t-–aÁé’'xYñ", max_size=120))
+def test_long_texts_fold_block_by_block_as_in_one_go(monkeypatch, text):
+    """fold() of a whole transcript works in blocks (bounded memory): same result."""
+    from pipeline.redaction import textutil
+
+    monkeypatch.setattr(textutil, "_CACHED_FOLD_CHARS", 0)
+    monkeypatch.setattr(textutil, "_FOLD_BLOCK_CHARS", 7)
+    assert textutil.fold(text) == textutil.fold_with_map(text)[0]

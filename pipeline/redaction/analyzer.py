@@ -158,27 +158,49 @@ class Analyzer:
 
     def analyze_documents(self, documents: list[tuple[str, list[str]]], n_process: int = 1,
                           batch_size: int = 32) -> list[list[list[Span]]]:
-        """For each (language, turn texts) document: the final spans of each turn."""
+        """For each (language, turn texts) document: the final spans of each turn.
+
+        A document longer than PIECE_CHARS is analysed in pieces of whole turns (a longer
+        turn is cut at a natural break), so memory stays bounded and one long transcript
+        uses every worker. Pieces share no state; names found in one piece are replaced in
+        the others by the leakage gate's repair, and pseudonyms are per participant, so the
+        same name gets the same tag in every piece."""
         if not documents:
             return []
-        n_process = max(1, min(n_process, len(documents)))
+        plans = [_plan_pieces(texts, PIECE_CHARS) for _, texts in documents]
+        tasks = [((d, p), documents[d][0], [documents[d][1][t][a:b] for t, a, b in piece],
+                  batch_size)
+                 for d, plan in enumerate(plans) for p, piece in enumerate(plan)]
+        # largest pieces first so the workers finish together
+        tasks.sort(key=lambda task: -sum(map(len, task[2])))
+        n_process = max(1, min(n_process, len(tasks)))
+        found: dict[tuple[int, int], list[list[Span]]] = {}
         if n_process == 1 or not _fork_available():
-            return [self.analyze_document(lang, texts, batch_size)
-                    for lang, texts in progress(documents, desc="redacting transcripts")]
-        # largest documents first so the two workers finish together; results in input order
-        order = sorted(range(len(documents)), key=lambda i: -sum(map(len, documents[i][1])))
-        global _WORKER_ANALYZER
-        _WORKER_ANALYZER = self
-        ctx = multiprocessing.get_context("fork")
-        results: list = [None] * len(documents)
-        try:
-            with ctx.Pool(n_process) as pool:
-                tasks = [(i, documents[i][0], documents[i][1], batch_size) for i in order]
-                done = pool.imap_unordered(_worker_analyze, tasks, chunksize=1)
-                for i, spans in progress(done, desc="redacting transcripts", total=len(tasks)):
-                    results[i] = spans
-        finally:
-            _WORKER_ANALYZER = None
+            for task in progress(tasks, desc="redacting transcripts"):
+                key, spans = _analyze_task(self, task)
+                found[key] = spans
+        else:
+            global _WORKER_ANALYZER
+            _WORKER_ANALYZER = self
+            ctx = multiprocessing.get_context("fork")
+            try:
+                with ctx.Pool(n_process, initializer=_one_thread) as pool:
+                    done = pool.imap_unordered(_worker_analyze, tasks, chunksize=1)
+                    for key, spans in progress(done, desc="redacting transcripts",
+                                               total=len(tasks)):
+                        found[key] = spans
+            finally:
+                _WORKER_ANALYZER = None
+        results = []
+        for d, plan in enumerate(plans):
+            turns: list[list[Span]] = [[] for _ in documents[d][1]]
+            for p, piece in enumerate(plan):
+                for (t, a, _), spans in zip(piece, found.pop((d, p)), strict=True):
+                    turns[t] += [Span(s.start + a, s.end + a, s.type, s.score, s.recognizer)
+                                 for s in spans] if a else spans
+            if len(plan) > 1:
+                turns = [resolve(spans) for spans in turns]
+            results.append(turns)
         return results
 
     def analyze_document(self, language: str, texts: list[str], batch_size: int = 32
@@ -416,10 +438,47 @@ def _doubtful_ner(doc, text: str, start: int, end: int) -> bool:
     return not any(token.pos_ == "PROPN" or token.tag_ in ("NNP", "NNPS") for token in span)
 
 
+def _analyze_task(analyzer: Analyzer, task) -> tuple[tuple[int, int], list[list[Span]]]:
+    key, language, texts, batch_size = task
+    return key, analyzer.analyze_document(language, texts, batch_size)
+
+
+def _one_thread() -> None:
+    """Each worker uses one BLAS/OpenMP thread: the workers are the parallelism (two
+    workers of two threads each on two cores ran slower than one worker)."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1)
+
+
 def _worker_analyze(task):
-    i, language, texts, batch_size = task
-    # each worker uses one thread: the workers are the parallelism
-    return i, _WORKER_ANALYZER.analyze_document(language, texts, batch_size)
+    return _analyze_task(_WORKER_ANALYZER, task)
+
+
+# A transcript longer than this is analysed in pieces (a long interview is ~100,000).
+PIECE_CHARS = 200_000
+
+
+def _plan_pieces(texts: list[str], limit: int = PIECE_CHARS
+                 ) -> list[list[tuple[int, int, int]]]:
+    """Pieces of at most ~`limit` characters: each a list of (turn, start, end) segments in
+    order. Whole turns are grouped; a turn longer than `limit` is cut at natural breaks."""
+    pieces: list[list[tuple[int, int, int]]] = []
+    current: list[tuple[int, int, int]] = []
+    size = 0
+    for t, text in enumerate(texts):
+        segments = ([(t, a, a + len(chunk)) for a, chunk in _chunks(text, limit)]
+                    if len(text) > limit else [(t, 0, len(text))])
+        for segment in segments:
+            length = segment[2] - segment[1]
+            if current and size + length > limit:
+                pieces.append(current)
+                current, size = [], 0
+            current.append(segment)
+            size += length
+    if current or not pieces:
+        pieces.append(current)
+    return pieces
 
 
 _WORKER_ANALYZER: Analyzer | None = None

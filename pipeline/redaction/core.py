@@ -18,6 +18,7 @@ from pipeline.redaction.analyzer import (
 )
 from pipeline.redaction.pseudonyms import Pseudonymizer
 from pipeline.redaction.result import RedactionResult
+from pipeline.redaction.review import review_row
 from pipeline.redaction.textutil import fold
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,7 @@ def redact_corpus(corpus, params: RedactionParams) -> RedactionResult:
     all_spans = analyzer.analyze_documents(documents, n_process=params.n_process,
                                            batch_size=params.batch_size)
     turn_texts: dict[str, list[str]] = {}
-    review: list[dict] = []
+    review: list[tuple] = []
     by_type: Counter[str] = Counter()
     by_participant: dict[str, dict[str, int]] = {}
     by_country: dict[str, Counter[str]] = defaultdict(Counter)
@@ -90,13 +91,12 @@ def redact_corpus(corpus, params: RedactionParams) -> RedactionResult:
                 original = text[span.start:span.end]
                 value = pseudo.replacement(span.type, original)
                 counts[span.type] += 1
-                review.append({
-                    "participant_id": pid, "turn_index": turn.index, "speaker": turn.speaker,
-                    "start": span.start, "end": span.end, "entity_type": span.type,
-                    "replacement": value, "original": original, "score": span.score,
-                    "recognizer": span.recognizer,
-                    "context": text[max(0, span.start - CONTEXT_CHARS):span.end + CONTEXT_CHARS],
-                })
+                review.append(review_row(
+                    participant_id=pid, turn_index=turn.index, speaker=turn.speaker,
+                    start=span.start, end=span.end, entity_type=span.type,
+                    replacement=value, original=original, score=span.score,
+                    recognizer=span.recognizer,
+                    context=text[max(0, span.start - CONTEXT_CHARS):span.end + CONTEXT_CHARS]))
                 return value
             redacted_turns.append(apply_spans(text, turn_spans, replace))
         gate.check_transcript(pid, texts, redacted_turns, spans, known, params.gate_min_score,

@@ -11,5 +11,6 @@ class RedactionResult:
     turn_texts: dict[str, list[str]]
     # counts only (per entity type, per participant, per country): safe to publish
     summary: dict
-    # one row per replacement, WITH original text: private review file only, never an output
-    review: list[dict] = field(default_factory=list)
+    # one row per replacement (a tuple in review.REVIEW_COLUMNS order), WITH original text:
+    # private review file only, never an output
+    review: list[tuple] = field(default_factory=list)

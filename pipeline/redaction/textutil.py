@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 from functools import lru_cache
 
 _WORD_CHAR = re.compile(r"\w")
@@ -22,21 +23,47 @@ def _fold_char(ch: str) -> str:
     return base.casefold()
 
 
-@lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """Lower-case, strip accents, collapse whitespace (so 'María  LÓPEZ' == 'maria lopez');
-    apostrophe variants become ', hyphens and dashes a space."""
+    apostrophe variants become ', hyphens and dashes a space.
+
+    Short texts (names, words, values: asked for again and again) are cached; a turn or a
+    whole transcript is not, so the cache cannot grow with the corpus."""
+    if len(text) <= _CACHED_FOLD_CHARS:
+        return _fold_short(text)
+    if len(text) <= _FOLD_BLOCK_CHARS:
+        return fold_with_map(text)[0]
+    # a whole transcript: folded block by block (the map of each block is dropped at once),
+    # each block ending on a character that is no space, so whitespace runs fold as in one go
+    parts = []
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + _FOLD_BLOCK_CHARS)
+        while end < len(text) and (text[end - 1].isspace() or text[end - 1] in DASHES):
+            end += 1
+        parts.append(fold_with_map(text[start:end])[0])
+        start = end
+    return "".join(parts)
+
+
+_CACHED_FOLD_CHARS = 200
+_FOLD_BLOCK_CHARS = 65_536
+
+
+@lru_cache(maxsize=200_000)
+def _fold_short(text: str) -> str:
     return fold_with_map(text)[0]
 
 
-def fold_with_map(text: str) -> tuple[str, list[int]]:
+def fold_with_map(text: str) -> tuple[str, array]:
     """Folded text and, for each folded character, the index of its source character.
 
     Whitespace runs become one space; the map lets a match in the folded text be mapped back
-    to (start, end) in the original.
+    to (start, end) in the original. The map is a compact array (4 bytes a character, not
+    the 36 of a list of ints: a long turn stays small).
     """
     out: list[str] = []
-    index: list[int] = []
+    index = array("i")
     previous_space = False
     for i, ch in enumerate(text):
         if ch.isspace() or ch in DASHES:
