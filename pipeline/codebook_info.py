@@ -54,7 +54,7 @@ def code_labels(path: Path | str | None, language: str = "en") -> dict[str, str]
 
 def valence_codes(path: Path | str | None) -> list[str] | None:
     """Codes whose entry says `valence: true` (care codes), or None when the codebook gives
-    no valence field at all (then callers fall back to the CARE_ naming convention)."""
+    no valence field at all (then the comparison takes the codes the coder gave a valence)."""
     entries = codebook_entries(path)
     if not any("valence" in e for e in entries):
         return None

@@ -225,9 +225,12 @@ def care_valence(codes: pd.DataFrame, participants: pd.DataFrame,
     """Counts of positive / negative / mixed accounts of each care service, by country.
 
     `valence_codes`: the codebook's codes with `valence: true` (a renamed care code stays in
-    the table); without it, codes named CARE_*."""
-    which = (codes["code"].astype(str).isin(valence_codes) if valence_codes is not None
-             else codes["code"].astype(str).str.startswith("CARE_"))
+    the table); when the codebook says nothing about valence, the codes the coder gave a
+    valence to. Never chosen by name."""
+    if valence_codes is None:
+        judged = codes["valence"].fillna("").astype(str).str.strip() != ""
+        valence_codes = sorted(codes.loc[judged, "code"].astype(str).unique())
+    which = codes["code"].astype(str).isin(valence_codes)
     care = codes[which & (codes["present"] == 1)]
     care = care.merge(participants[["participant_id", "country"]], on="participant_id")
     care = care.assign(valence=care["valence"].fillna("unspecified").replace("", "unspecified"))

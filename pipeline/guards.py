@@ -14,8 +14,8 @@ import os
 import shutil
 from pathlib import Path
 
+from pipeline.artifacts import INCOMPLETE_MARKER, STAGE_OUTPUTS
 from pipeline.errors import ConfigError
-from pipeline.paths import INCOMPLETE_MARKER, STAGE_OUTPUTS
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 

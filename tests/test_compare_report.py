@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from pipeline import compare
+from pipeline.artifacts import OutputPaths
 from pipeline.params import Params
-from pipeline.paths import OutputPaths
 from pipeline.report.qdpx import validate_project
 from pipeline.report.quotes import excerpt
 from tests.conftest import ROOT
@@ -218,6 +218,9 @@ def test_care_table_takes_care_codes_from_the_codebook_not_their_names():
     participants = pd.DataFrame({"participant_id": ["P1"], "country": ["PE"]})
     table = care_valence(codes, participants, ["SHELTER_QUALITY"])
     assert list(table["code"]) == ["SHELTER_QUALITY"]
+    # a codebook without valence fields: the codes the coder judged, whatever their names
+    codes = codes.assign(code=["SHELTER_QUALITY", "NGO_SUPPORT"], valence=["positive", ""])
+    assert list(care_valence(codes, participants, None)["code"]) == ["SHELTER_QUALITY"]
 
 
 def test_one_tag_pattern_for_coding_and_topics():

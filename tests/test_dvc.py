@@ -114,6 +114,18 @@ def test_dvc_status_after_codebook_edit(tmp_path):
     assert shown.returncode == 0, shown.stderr[-2000:]
     assert "convergent" in shown.stdout and "macro_f1_en" in shown.stdout
     assert max(len(line) for line in shown.stdout.splitlines()) < 1000, shown.stdout[:400]
+    # an experiment: a stricter convergence rule, compared with the baseline by `dvc exp show`
+    for command in (["git", "add", "-A"],
+                    ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "commit",
+                     "-qm", "baseline"],
+                    ["dvc", "exp", "run", "--quiet", "-S", "compare.convergence_min_share=0.9"]):
+        result = run(*command)
+        assert result.returncode == 0, result.stderr[-3000:]
+    table = run("dvc", "exp", "show", "--json")
+    assert table.returncode == 0, table.stderr[-2000:]
+    convergent = _headline_values(json.loads(table.stdout), "outputs/headline/compare.json",
+                                  "convergent")
+    assert len(convergent) >= 2 and max(convergent) > min(convergent), convergent
     with open(repo / "codebooks" / "trafficking_themes.yaml", "a", encoding="utf-8") as handle:
         handle.write("\n# an analyst's edit\n")
     changed = json.loads(run("dvc", "status", "--json").stdout)
@@ -123,3 +135,23 @@ def test_dvc_status_after_codebook_edit(tmp_path):
     # stages downstream of `code` run only if code's outputs change: DVC decides that then
     assert "code" in would_run and "redact" not in would_run, dry.stdout[-2000:]
     assert "Stage 'redact' didn't change" in dry.stdout
+
+
+def _headline_values(shown, path: str, key: str) -> list:
+    """`key` of the metrics file `path` in each row of `dvc exp show --json` (workspace,
+    baseline commit, experiments)."""
+    values = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            metrics = (node.get("data") or {}).get("metrics") if "data" in node else None
+            if isinstance(metrics, dict) and path in metrics:
+                values.append((metrics[path].get("data") or {}).get(key))
+            for child in node.values():
+                walk(child)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    walk(shown)
+    return [v for v in values if v is not None]

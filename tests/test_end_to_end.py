@@ -319,3 +319,20 @@ def test_demo_report_says_synthetic_because_the_demo_corpus_does(e2e_run):
     summary = json.loads((out / "redacted" / "redaction_summary.json").read_text("utf-8"))
     assert summary["corpus_synthetic"] is True  # from corpora/demo/corpus.yaml
     assert "**Synthetic data.**" in (out / "report" / "report.md").read_text("utf-8")
+
+
+def test_every_file_the_run_writes_is_named_in_the_artefact_contract(e2e_run):
+    from pipeline.artifacts import ARTIFACTS, STAGE_OUTPUTS, stage_of
+
+    out, _, _ = e2e_run
+    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    unnamed = [name for name in written if stage_of(name) is None]
+    assert not unnamed, f"written but not in pipeline/artifacts.py: {unnamed}"
+    for stage, patterns in ARTIFACTS.items():
+        if stage == "review":
+            continue  # written by `testimony review`, not by `testimony run`
+        for pattern in patterns:
+            owned = STAGE_OUTPUTS[stage]
+            assert any(pattern == o or pattern.startswith(o + "/") for o in owned), pattern
+            if "*" not in pattern and not pattern.startswith("figures/"):
+                assert pattern in written, f"{stage} did not write {pattern}"

@@ -256,9 +256,11 @@ def test_participant_ids_must_be_opaque_and_the_message_does_not_echo_them(tmp_p
 
 # ------------------------------------------------------------ 11. long transcripts
 @pytest.mark.slow
-def test_a_long_transcript_is_redacted_in_bounded_memory(tmp_path):
-    """1 MB in one transcript (bench/long_transcript.py measures 2 and 20 MB): the redact
-    stage in a fresh process stays under 2 GB peak RSS and redacts every planted name."""
+def test_a_20_mb_long_transcript_is_redacted_within_2_gb(tmp_path):
+    """20 MB in one transcript through `stage redact`, in a fresh process whose address space
+    is capped at 2 GiB (`resource.setrlimit`, inherited by its workers): it completes, every
+    process peaks under 2 GiB resident, and every planted name is redacted. Speed is
+    measured by bench/long_transcript.py, not here."""
     import subprocess
     import sys
 
@@ -266,19 +268,24 @@ def test_a_long_transcript_is_redacted_in_bounded_memory(tmp_path):
     from long_transcript import NAMES, transcript
     from long_transcript import write_corpus as write_long
 
-    corpus = write_long(tmp_path / "corpus", transcript(1_000_000))
+    corpus = write_long(tmp_path / "corpus", transcript(20_000_000))
     params = tmp_path / "params.yaml"
     params.write_text(f"redaction:\n  review_dir: {tmp_path / 'private'}\n", encoding="utf-8")
     out = tmp_path / "out"
-    code = ("import resource, sys\nfrom pipeline.stages.redact import main\n"
+    limit = 2 * 1024 ** 3
+    code = ("import resource, sys\n"
+            f"resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))\n"
+            "from pipeline.stages.redact import main\n"
             f"rc = main(['--params', r'{params}', '--corpus', r'{corpus}', '--out', r'{out}'])\n"
-            "print('PEAK_MB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
+            "print('PEAK_MB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,"
+            " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)\n"
             "sys.exit(rc)\n")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                            text=True, timeout=600)
+                            text=True, timeout=1800)
     assert result.returncode == 0, result.stderr[-2000:]
-    peak = int(result.stdout.split("PEAK_MB")[1].split()[0])
-    assert peak < 2048, f"peak RSS {peak} MB"
+    parent, worker = map(int, result.stdout.split("PEAK_MB")[1].split()[:2])
+    assert parent < 2048 and worker < 2048, f"peak RSS {parent} MB (stage), {worker} MB (worker)"
     redacted = (out / "redacted" / "transcripts" / "PE-01.txt").read_text(encoding="utf-8")
+    assert len(redacted) > 15_000_000
     for name in NAMES:
         assert name not in redacted

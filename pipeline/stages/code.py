@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.artifacts import OutputPaths
 from pipeline.coding.codebook import load_codebook
 from pipeline.coding.export import codebook_markdown, codebook_qdc, codebook_taguette_csv
 from pipeline.coding.run import code_corpus
@@ -18,7 +19,6 @@ from pipeline.errors import InputError, Problem
 from pipeline.headline import write_headline
 from pipeline.io import write_csv, write_parquet, write_text
 from pipeline.params import Params
-from pipeline.paths import OutputPaths
 from pipeline.stages.common import stage_main
 
 log = logging.getLogger(__name__)
@@ -49,9 +49,9 @@ def run(params: Params, out_dir: Path, corpus_dir: Path) -> dict:  # noqa: ARG00
     write_parquet(paths.review_candidates, candidates)
     write_parquet(paths.codings, codings)
     write_csv(paths.participant_codes, table)
-    write_text(paths.coding / "codebook.qdc", codebook_qdc(codebook))
-    write_text(paths.coding / "codebook_taguette.csv", codebook_taguette_csv(codebook))
-    write_text(paths.coding / "codebook.md", codebook_markdown(codebook))
+    write_text(paths.codebook_qdc, codebook_qdc(codebook))
+    write_text(paths.codebook_taguette, codebook_taguette_csv(codebook))
+    write_text(paths.codebook_md, codebook_markdown(codebook))
     seconds = time.perf_counter() - began
     write_headline(out_dir, "code", {
         "participants": len(participants), "codes_present": int(table["present"].sum()),
@@ -66,7 +66,7 @@ def run(params: Params, out_dir: Path, corpus_dir: Path) -> dict:  # noqa: ARG00
         "seconds": round(seconds, 1),
         "codings file": str(paths.codings),
         "participant codes": str(paths.participant_codes),
-        "REFI-QDA codebook": str(paths.coding / "codebook.qdc"),
+        "REFI-QDA codebook": str(paths.codebook_qdc),
     }
 
 

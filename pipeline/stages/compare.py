@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline import compare
+from pipeline.artifacts import OutputPaths
 from pipeline.codebook_info import code_families, valence_codes
 from pipeline.coder_error import (
     adjusted_prevalence,
@@ -18,7 +19,6 @@ from pipeline.coder_error import (
 from pipeline.headline import write_headline
 from pipeline.io import atomic_dir
 from pipeline.params import Params
-from pipeline.paths import OutputPaths
 from pipeline.stages.common import stage_main
 
 
@@ -34,22 +34,22 @@ def run(params: Params, out_dir: Path, corpus_dir: Path) -> dict:
 
     by_country = compare.prevalence_by(codes, participants, "country", order, alpha_ci)
     tables = {
-        "prevalence_by_country.csv": by_country,
-        "prevalence_by_profile.csv": compare.prevalence_by(codes, participants, "profile",
+        "prevalence_by_country": by_country,
+        "prevalence_by_profile": compare.prevalence_by(codes, participants, "profile",
                                                            order, alpha_ci),
-        "prevalence_by_language.csv": compare.prevalence_by(codes, participants, "language",
+        "prevalence_by_language": compare.prevalence_by(codes, participants, "language",
                                                             order, alpha_ci),
-        "divergences.csv": compare.divergences(
+        "divergences": compare.divergences(
             codes, participants, alpha=settings.alpha, n_permutations=settings.n_permutations,
             residual_threshold=settings.residual_threshold, seed=settings.seed,
             families=families, code_order=order),
-        "convergences.csv": compare.convergences(by_country,
+        "convergences": compare.convergences(by_country,
                                                  min_share=settings.convergence_min_share,
                                                  families=families),
-        "cooccurrence.csv": compare.cooccurrence(codes, participants),
-        "care_valence_by_country.csv": compare.care_valence(
+        "cooccurrence": compare.cooccurrence(codes, participants),
+        "care_valence_by_country": compare.care_valence(
             codes, participants, valence_codes(Path(params.coding.codebook))),
-        "sample_composition.csv": compare.sample_composition(participants),
+        "sample_composition": compare.sample_composition(participants),
     }
     error = load_coder_error(settings.coder_error)
     if error is not None:
@@ -59,20 +59,20 @@ def run(params: Params, out_dir: Path, corpus_dir: Path) -> dict:
             matrix.index)
         adjusted, boot = adjusted_prevalence(matrix, country, error, n_boot=settings.bootstrap,
                                              seed=settings.seed, ci_level=settings.ci_level)
-        tables["prevalence_adjusted_by_country.csv"] = adjusted
-        tables["divergences.csv"] = divergence_robustness(tables["divergences.csv"], boot)
-        tables["convergences.csv"] = convergence_robustness(
-            tables["convergences.csv"], boot, settings.convergence_min_share)
-        tables["coding_reliability.csv"] = coding_reliability(error)
+        tables["prevalence_adjusted_by_country"] = adjusted
+        tables["divergences"] = divergence_robustness(tables["divergences"], boot)
+        tables["convergences"] = convergence_robustness(
+            tables["convergences"], boot, settings.convergence_min_share)
+        tables["coding_reliability"] = coding_reliability(error)
     if paths.doc_topics.exists():
         doc_topics = pd.read_parquet(paths.doc_topics)
-        tables["topic_prevalence_by_country.csv"] = compare.topic_prevalence(
+        tables["topic_prevalence_by_country"] = compare.topic_prevalence(
             doc_topics, participants, alpha_ci)
     with atomic_dir(paths.tables) as tmp:
         for name, frame in tables.items():
-            frame.to_csv(tmp / name, index=False, lineterminator="\n")
-    divergent = tables["divergences.csv"]
-    convergent = tables["convergences.csv"]
+            frame.to_csv(tmp / paths.table(name).name, index=False, lineterminator="\n")
+    divergent = tables["divergences"]
+    convergent = tables["convergences"]
     robust = "robust_to_coder_error"
     write_headline(out_dir, "compare", {
         "participants": int(len(participants)),

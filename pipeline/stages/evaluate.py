@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.artifacts import OutputPaths
 from pipeline.headline import write_headline
 from pipeline.io import write_json
 from pipeline.params import Params
-from pipeline.paths import OutputPaths
 from pipeline.stages.common import stage_main
 
 log = logging.getLogger(__name__)
@@ -25,8 +25,8 @@ def run(params: Params, out_dir: Path, corpus_dir: Path) -> dict:
     gold_dir = Path(params.evaluate.gold_dir) if params.evaluate.gold_dir else Path(corpus_dir) / "gold"
     participants = pd.read_csv(paths.participants, dtype=str)
     ids = sorted(participants["participant_id"])
-    redaction_path = paths.metrics / "redaction.json"
-    coding_path = paths.metrics / "coding.json"
+    redaction_path = paths.redaction_metrics
+    coding_path = paths.coding_metrics
     if not gold_dir.is_dir():
         note = {"available": False, "reason": "the corpus has no gold/ folder"}
         write_json(redaction_path, note)

@@ -9,22 +9,17 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline import figures as fg
+from pipeline.artifacts import OutputPaths, entity_counts
 from pipeline.codebook_info import code_families, code_labels, family_labels
 from pipeline.io import atomic_dir
 from pipeline.params import Params
-from pipeline.paths import OutputPaths
 from pipeline.stages.common import stage_main
 
 log = logging.getLogger(__name__)
 
 
-def entity_counts(summary: dict) -> dict[str, int]:
-    """Replacements per entity type, from redaction_summary.json."""
-    return {str(k): int(v) for k, v in (summary.get("replacements_by_type") or {}).items()}
-
-
 def topic_labels(paths: OutputPaths) -> dict[int, str]:
-    info_path = paths.topics / "topic_info.csv"
+    info_path = paths.topic_info
     if not info_path.exists():
         return {}
     return fg.topic_labels_from_info(pd.read_csv(info_path))
@@ -34,26 +29,25 @@ def build_figures(params: Params, paths: OutputPaths) -> list[fg.Figure]:
     families = code_families(Path(params.coding.codebook))
     labels = code_labels(Path(params.coding.codebook))
     families_named = family_labels(Path(params.coding.codebook))
-    tables = paths.tables
-    prevalence = pd.read_csv(tables / "prevalence_by_country.csv")
-    divergences = pd.read_csv(tables / "divergences.csv", keep_default_na=False,
+    prevalence = pd.read_csv(paths.table("prevalence_by_country"))
+    divergences = pd.read_csv(paths.table("divergences"), keep_default_na=False,
                               dtype={"countries_above": str, "countries_below": str})
     divergences["divergent"] = divergences["divergent"].astype(str).str.lower() == "true"
-    convergences = pd.read_csv(tables / "convergences.csv", keep_default_na=False)
+    convergences = pd.read_csv(paths.table("convergences"), keep_default_na=False)
     convergences["convergent"] = convergences["convergent"].astype(str).str.lower() == "true"
-    topic_path = tables / "topic_prevalence_by_country.csv"
+    topic_path = paths.table("topic_prevalence_by_country")
     summary = json.loads(paths.redaction_summary.read_text(encoding="utf-8"))
     return [
         fg.prevalence_heatmap(prevalence, families, labels, families_named),
         fg.divergence_dotplot(prevalence, divergences, labels),
         fg.convergence_chart(prevalence, convergences, labels,
                              params.compare.convergence_min_share),
-        fg.care_valence_chart(pd.read_csv(tables / "care_valence_by_country.csv"), labels),
-        fg.cooccurrence_heatmap(pd.read_csv(tables / "cooccurrence.csv"), families, labels,
+        fg.care_valence_chart(pd.read_csv(paths.table("care_valence_by_country")), labels),
+        fg.cooccurrence_heatmap(pd.read_csv(paths.table("cooccurrence")), families, labels,
                                 families_named),
         fg.topic_country_heatmap(pd.read_csv(topic_path) if topic_path.exists() else None,
                                  topic_labels(paths)),
-        fg.sample_composition_chart(pd.read_csv(tables / "sample_composition.csv")),
+        fg.sample_composition_chart(pd.read_csv(paths.table("sample_composition"))),
         fg.redaction_chart(entity_counts(summary)),
     ]
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.artifacts import OutputPaths
 from pipeline.corpus import load_corpus, render_transcript
 from pipeline.guards import check_out_dir, check_review_dir
 from pipeline.headline import write_headline
 from pipeline.io import atomic_dir, write_csv, write_json, write_parquet
 from pipeline.params import Params
-from pipeline.paths import OutputPaths
 from pipeline.redaction import redact_corpus
 from pipeline.redaction.review import write_review_file
 from pipeline.stages.common import stage_main

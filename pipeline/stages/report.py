@@ -8,16 +8,15 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from pipeline.artifacts import OutputPaths, entity_counts
 from pipeline.codebook_info import code_labels, codebook_entries
 from pipeline.coding.matcher import is_answer
 from pipeline.io import atomic_dir
 from pipeline.params import Params
-from pipeline.paths import OutputPaths
 from pipeline.report.build import file_hash, package_versions, render_html, render_markdown
 from pipeline.report.qdpx import build_project, write_qdpx
 from pipeline.report.quotes import quote_bank
 from pipeline.stages.common import stage_main
-from pipeline.stages.figures import entity_counts
 
 
 def _bool_column(frame: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -49,8 +48,8 @@ def _codebook_families(path: Path) -> dict[str, object]:
 
 
 def _emergent_table(paths: OutputPaths) -> pd.DataFrame | None:
-    info_path = paths.topics / "topic_info.csv"
-    overlap_path = paths.topics / "topic_code_overlap.csv"
+    info_path = paths.topic_info
+    overlap_path = paths.topic_code_overlap
     if not info_path.exists():
         return None
     info = pd.read_csv(info_path)
@@ -85,22 +84,22 @@ def run(params: Params, out_dir: Path, corpus_dir: Path) -> dict:
                       + ", ".join(f"{k} {v}" for k, v in sorted(counts.items(),
                                                                key=lambda kv: -kv[1])) + "."
                       if counts else "No redaction counts available.")
-    care = pd.read_csv(paths.tables / "care_valence_by_country.csv")
+    care = pd.read_csv(paths.table("care_valence_by_country"))
     context = {
         "labels": code_labels(codebook),
-        "prevalence": pd.read_csv(paths.tables / "prevalence_by_country.csv"),
-        "divergences": _bool_column(pd.read_csv(paths.tables / "divergences.csv",
+        "prevalence": pd.read_csv(paths.table("prevalence_by_country")),
+        "divergences": _bool_column(pd.read_csv(paths.table("divergences"),
                                                 keep_default_na=False), "divergent"),
-        "convergences": _bool_column(pd.read_csv(paths.tables / "convergences.csv",
+        "convergences": _bool_column(pd.read_csv(paths.table("convergences"),
                                                  keep_default_na=False), "convergent"),
-        "composition": pd.read_csv(paths.tables / "sample_composition.csv"),
+        "composition": pd.read_csv(paths.table("sample_composition")),
         "care": care, "quotes": quotes, "quotes_per_theme": settings.quotes_per_theme,
         "emergent": _emergent_table(paths), "redaction_text": redaction_text,
         "n_withdrawn": summary.get("participants_excluded_withdrawn", 0),
         "params": params.model_dump(mode="json"), "versions": package_versions(),
         "codebook_path": str(codebook), "codebook_hash": file_hash(codebook),
         "synthetic": bool(summary.get("corpus_synthetic", False)),
-        "reliability": _optional_csv(paths.tables / "coding_reliability.csv"),
+        "reliability": _optional_csv(paths.table("coding_reliability")),
     }
     text = render_markdown(context)
     transcripts = {p.stem: p.read_text(encoding="utf-8")
@@ -110,13 +109,13 @@ def run(params: Params, out_dir: Path, corpus_dir: Path) -> dict:
                                          _codebook_families(codebook), segments=segments,
                                          selection=settings.qda_selection)
     with atomic_dir(paths.report) as tmp:
-        (tmp / "report.md").write_text(text, encoding="utf-8")
-        (tmp / "report.html").write_text(render_html(text, paths.figures), encoding="utf-8")
-        quotes.to_csv(tmp / "quotes.csv", index=False, lineterminator="\n")
-        write_qdpx(tmp / "project.qdpx", project_xml, sources)
-    return {"report": str(paths.report / "report.html"),
-            "quote bank": f"{len(quotes)} quotes in {paths.report / 'quotes.csv'}",
-            "REFI-QDA project": str(paths.report / "project.qdpx")}
+        (tmp / paths.report_md.name).write_text(text, encoding="utf-8")
+        (tmp / paths.report_html.name).write_text(render_html(text, paths.figures), encoding="utf-8")
+        quotes.to_csv(tmp / paths.quotes.name, index=False, lineterminator="\n")
+        write_qdpx(tmp / paths.qdpx.name, project_xml, sources)
+    return {"report": str(paths.report_html),
+            "quote bank": f"{len(quotes)} quotes in {paths.quotes}",
+            "REFI-QDA project": str(paths.qdpx)}
 
 
 def _optional_csv(path: Path) -> pd.DataFrame | None:

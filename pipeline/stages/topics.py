@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.artifacts import OutputPaths
 from pipeline.codebook_info import codebook_entries
 from pipeline.errors import PipelineError
 from pipeline.headline import write_headline
 from pipeline.io import atomic_dir, write_csv, write_json, write_parquet
 from pipeline.params import Params
-from pipeline.paths import OutputPaths
 from pipeline.stages.common import stage_main
 from pipeline.topics import model_topics, save_model
 
@@ -39,14 +39,14 @@ def run(params: Params, out_dir: Path, corpus_dir: Path) -> dict:  # noqa: ARG00
     result = model_topics(segments, params.topics, codings, codebook)
 
     with atomic_dir(paths.topics) as tmp:
-        write_csv(tmp / "topic_info.csv", result.topic_info)
-        write_parquet(tmp / "doc_topics.parquet", result.doc_topics)
-        write_csv(tmp / "topics_by_country.csv", result.by_country)
-        write_csv(tmp / "topic_code_overlap.csv", result.overlap)
+        write_csv(tmp / paths.topic_info.name, result.topic_info)
+        write_parquet(tmp / paths.doc_topics.name, result.doc_topics)
+        write_csv(tmp / paths.topics_by_country.name, result.by_country)
+        write_csv(tmp / paths.topic_code_overlap.name, result.overlap)
         emergent = result.topic_info[result.topic_info["emergent"]]
-        write_csv(tmp / "emergent_topics.csv", emergent)
-        save_model(result, tmp / "model")
-    metrics_path = paths.metrics / "topics.json"
+        write_csv(tmp / paths.emergent_topics.name, emergent)
+        save_model(result, tmp / paths.topic_model.name)
+    metrics_path = paths.topic_metrics
     write_json(metrics_path, result.metrics)
     m = result.metrics
     write_headline(out_dir, "topics", {
