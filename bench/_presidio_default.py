@@ -12,7 +12,7 @@ def default_presidio(languages=("en", "es")):
     from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
     from presidio_analyzer.nlp_engine import NlpEngineProvider
 
-    from pipeline.redaction.analyzer import configure_tldextract_offline, quiet_presidio
+    from pipeline.redaction.engine import configure_tldextract_offline, quiet_presidio
 
     configure_tldextract_offline()
     quiet_presidio()

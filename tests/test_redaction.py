@@ -16,8 +16,8 @@ from pipeline.corpus import Corpus, Participant, Transcript, Turn, load_corpus
 from pipeline.errors import LeakageError
 from pipeline.params import CorpusParams, RedactionParams
 from pipeline.redaction import redact_corpus
-from pipeline.redaction.analyzer import Span, resolve
 from pipeline.redaction.core import analyzer_config, get_analyzer
+from pipeline.redaction.entities import resolve
 from pipeline.redaction.evaluate import evaluate_redaction
 from pipeline.redaction.gate import check_transcript, survives
 from pipeline.redaction.pseudonyms import Pseudonymizer
@@ -30,6 +30,7 @@ from pipeline.redaction.recognizers import (
     plate_recognizer,
 )
 from pipeline.redaction.review import REVIEW_COLUMNS, review_row, write_review_file
+from pipeline.redaction.spans import Span
 from pipeline.redaction.textutil import find_in_original, fold
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -336,7 +337,7 @@ def test_evaluate_redaction(tmp_path):
 @given(st.lists(st.text(alphabet="ab .\n", max_size=300), max_size=30),
        st.integers(min_value=40, max_value=400))
 def test_pieces_cover_every_turn_once_in_order_and_stay_bounded(texts, limit):
-    from pipeline.redaction.analyzer import _plan_pieces
+    from pipeline.redaction.pieces import _plan_pieces
 
     plan = _plan_pieces(texts, limit)
     rebuilt = [""] * len(texts)
@@ -363,7 +364,7 @@ def _long_document(rounds: int) -> list[str]:
 def test_a_long_transcript_in_pieces_is_redacted_as_if_whole(analyzer, monkeypatch):
     """Pieces are analysed alone (bounded memory, every worker busy) and give the same text
     and the same tag per name as one analysis of the whole transcript."""
-    from pipeline.redaction import analyzer as module
+    from pipeline.redaction import pieces as module
 
     texts = _long_document(40)
     whole = redact_corpus(corpus_of(("X-09", "es", texts)), params()).turn_texts["X-09"]

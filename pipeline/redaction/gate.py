@@ -11,7 +11,8 @@ from functools import lru_cache
 
 from pipeline.errors import LeakageError
 from pipeline.redaction import lexicon
-from pipeline.redaction.analyzer import DIRECT_TYPES, Span
+from pipeline.redaction.entities import DIRECT_TYPES
+from pipeline.redaction.spans import Span
 from pipeline.redaction.textutil import find_folded, fold
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -141,7 +142,7 @@ def repair(original_turns: list[str], spans: list[list[Span]], known: list[tuple
 
     One search per value over the whole transcript with the found spans masked; only the
     values still there are looked for turn by turn (time stays linear in the transcript)."""
-    from pipeline.redaction.analyzer import resolve
+    from pipeline.redaction.entities import resolve
     from pipeline.redaction.textutil import fold_with_map
 
     values: dict[str, str] = {}

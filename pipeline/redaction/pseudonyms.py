@@ -12,7 +12,7 @@ import random
 import re
 
 from pipeline.redaction import surrogates
-from pipeline.redaction.analyzer import EDGE_WORDS, NAMED_TYPES
+from pipeline.redaction.entities import EDGE_WORDS, NAMED_TYPES
 from pipeline.redaction.textutil import fold
 
 TAG_NAMES = {"PERSON": "PERSON", "LOCATION": "LOCATION", "ORG": "ORG"}

@@ -1,0 +1,110 @@
+"""AddressRecognizer: street addresses (street word, name and number; postcode and town;
+block and lot; grid and numbered streets; English street addresses)."""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.redaction import lexicon
+from pipeline.redaction.recognizers.areas import AreaNumberRecognizer, AreaRecognizer
+from pipeline.redaction.recognizers.base import Rule, RuleRecognizer
+from pipeline.redaction.recognizers.patterns import CAP, LOW
+from pipeline.redaction.recognizers.wordsets import hard_words, name_tokens
+from pipeline.redaction.textutil import fold
+
+STREET_WORDS = (r"calle|c/|cl\.|carrera|cra\.?|kr\.?|avenida|av\.|avda\.?|jir[oó]n|jr\.|pasaje|"
+                r"plaza|pza\.?|pz\.?|ctra\.?|glorieta|ronda|traves[ií]a|rambla|calzada|"
+                r"malec[oó]n|alameda|"
+                r"psje\.?|pje\.?|diagonal|dg\.|transversal|tv\.|autopista|callej[oó]n|boulevard|"
+                r"bulevar|blvd\.?|paseo|prolongaci[oó]n|privada|cerrada|andador|carretera|"
+                r"camino")
+EN_STREET_TYPES = r"Street|St\.|Avenue|Ave\.|Road|Rd\.|Boulevard|Blvd\.|Lane|Drive|Way|Court|Place"
+
+_NAME_WORDS = rf"(?:(?:{CAP}|\d{{1,3}}[A-Za-z]?|de|del|la|las|los|el|San|Santa)\s+){{0,4}}"
+_NUMBER = r"(?:#|No\.?|N[°º]|nro\.?|n[uú]mero)?\s*\d{1,5}[A-Za-z]?(?:\s*[-–]\s*\d{1,4}[A-Za-z]?)?"
+_NUMBER_PART = r"(?:\s*(?:#|No\.?|N[°º]|nro\.?)\s*\d{1,4}[A-Za-z]?\s*[-–]\s*\d{1,4})?"
+_UNIT = r"(?:,?\s+(?:int\.?|interior|dpto\.?|depto\.?|departamento|apto\.?|apartamento|piso|torre|of\.?|oficina)\s*[\w-]{1,5})?"
+# "Calle Joaquim Folguera, 3", "Av. de los Pájaros,18", "Av. Ríos rosas 26"
+STREET = re.compile(
+    rf"(?i:\b(?:{STREET_WORDS}))\s*(?:(?:de|del|la|las|los|el)\s+)*(?:{CAP}|\d{{1,3}}[A-Za-z]?\b)"
+    rf"(?:\s+{_NAME_WORDS}|(?:\s+[{LOW}]{{3,}}){{0,2}})?\s*,?\s*{_NUMBER}{_NUMBER_PART}{_UNIT}")
+# a postal code and its town: "08022 Barcelona", "C.P. 15009 La Coruña"
+POSTCODE_TOWN = re.compile(rf"(?<![\w.,-])(\d{{4,5}})\s*,?\s+((?:{CAP})(?:\s+(?:de\s+)?{CAP}){{0,2}})"
+                           rf"(?!\s*(?:años|years|pesos|soles|d[oó]lares|euros))")
+STREET_NAMED = re.compile(rf"(?i:\b(?:{STREET_WORDS}))\s+(?:(?:de|del|la|las|los|el)\s+)?"
+                          rf"{CAP}(?:\s+(?:(?:de|del|la|las|los|el)\s+)?{CAP}){{0,3}}")
+BLOCK_LOT = re.compile(r"(?i:\b(?:mz|mza|manzana)\.?)\s*[A-Z0-9]{1,3}\s*,?\s*"
+                       r"(?i:(?:lt|lote)\.?)\s*\d{1,4}[A-Za-z]?")
+# Central American grid addresses: "4a. avenida 12-59 zona 1", "6a calle 3-45"
+GRID = re.compile(r"\b\d{1,2}\s?(?:a|ª|o|º)\.?\s+(?i:avenida|av\.|calle|ave\.?)\s+"
+                  r"\d{1,3}\s?[-–]\s?\d{1,3}(?:,?\s+(?i:zona)\s+\d{1,2})?")
+NUMBERED = re.compile(r"\b\d{1,3}\s+(?:Norte|Sur|Oriente|Poniente|Este|Oeste|Pte\.?|Ote\.?)"
+                      r"\s+(?:#\s*)?\d{1,5}[A-Za-z]?\b")
+EN_STREET = re.compile(rf"\b\d{{1,5}}(?:\s?[-–]\s?\d{{1,5}})?\s+"
+                       rf"(?:(?:{CAP}|\d{{1,3}}(?:st|nd|rd|th))\s+){{1,3}}(?:{EN_STREET_TYPES})(?!\w)")
+# a street name and a house number with no street word: "Warnes 870", "Rivera Indarte 1420"
+NAME_NUMBER = re.compile(rf"(?<![\w.])((?:{CAP})(?:\s+(?:de\s+|del\s+)?{CAP}){{0,2}})\s+(?:N[°º]\s*)?"
+                         rf"(\d{{3,5}})(?![\d:.,]\d|\w|\s*(?:%|años|years|pesos|soles|d[oó]lares|"
+                         rf"dollars|metros|meters|km|kil|mil\b|personas|people))")
+
+
+def street_check(match: re.Match, text: str) -> float | None:
+    return 0.75 if re.search(r"\d", match.group(0)) else None
+
+
+def named_check(match: re.Match, text: str) -> float | None:
+    tokens = [t for t in fold(match.group(0)).split()[1:]
+              if t not in {"de", "del", "la", "las", "los", "el"}]
+    if not tokens or all(t in lexicon.common_words() for t in tokens):
+        return None
+    return 0.6
+
+
+def name_number_check(match: re.Match, text: str) -> float | None:
+    number = int(match.group(2))
+    if 1900 <= number <= 2039:  # "Lima 2016" is a year
+        return None
+    tokens = name_tokens(match.group(1))
+    calendar = {fold(w) for w in lexicon.MONTHS + lexicon.DAYS}
+    # "Ley 985", "Programa 2030": a public body's name with a number
+    heads = {fold(w) for w in lexicon.PUBLIC_BODY_HEADS_ES + lexicon.PUBLIC_BODY_HEADS_EN}
+    if not tokens or any(t in calendar or t in heads for t in tokens) or all(
+            t in hard_words() for t in tokens):
+        return None
+    return 0.7
+
+
+def postcode_check(match: re.Match, text: str) -> float | None:
+    from pipeline.redaction import gazetteer
+
+    number = int(match.group(1))
+    if 1900 <= number <= 2039:
+        return None
+    tokens = name_tokens(match.group(2))
+    if not tokens or fold(match.group(2)) not in gazetteer.places():
+        return None
+    return 0.7
+
+
+RULES = (Rule("street", STREET, 0.75, validator=street_check),
+         Rule("postcode_town", POSTCODE_TOWN, 0.7, validator=postcode_check),
+         Rule("name_number", NAME_NUMBER, 0.7, validator=name_number_check),
+         Rule("street_named", STREET_NAMED, 0.6, validator=named_check),
+         Rule("block_lot", BLOCK_LOT, 0.75),
+         Rule("grid_street", GRID, 0.75),
+         Rule("numbered_street", NUMBERED, 0.75),
+         Rule("en_street", EN_STREET, 0.75))
+
+
+class AddressRecognizer(RuleRecognizer):
+    """A street address in one of the forms of `RULES` (ADDRESS)."""
+
+    def __init__(self, language: str):
+        super().__init__("AddressRecognizer", "ADDRESS", list(RULES), language)
+
+
+def address_recognizer(
+        language: str) -> tuple[AddressRecognizer, AreaRecognizer, AreaNumberRecognizer]:
+    """The address recognizer and the two area recognizers, in that order."""
+    return (AddressRecognizer(language), AreaRecognizer(language),
+            AreaNumberRecognizer(language))

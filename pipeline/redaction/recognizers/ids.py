@@ -1,0 +1,103 @@
+"""LatamIdRecognizer: national ID, tax, passport and bank numbers, scored by their check
+digits (python-stdnum) where the format has them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from types import ModuleType
+
+from stdnum.ar import cuit as ar_cuit
+from stdnum.co import nit as co_nit
+from stdnum.ec import ci as ec_ci
+from stdnum.ec import ruc as ec_ruc
+from stdnum.mx import curp as mx_curp
+from stdnum.mx import rfc as mx_rfc
+from stdnum.pe import cui as pe_cui
+from stdnum.pe import ruc as pe_ruc
+
+from pipeline.redaction.recognizers.base import Rule, RuleRecognizer
+from pipeline.redaction.recognizers.money import is_money, only_digits
+
+
+@dataclass(frozen=True)
+class CheckDigits:
+    """Validator: `score_ok` when the stdnum `module` accepts the number, else `score_bad`
+    (None rejects it); an amount of money is rejected."""
+
+    module: ModuleType
+    score_ok: float
+    score_bad: float | None
+
+    def __call__(self, match: re.Match, text: str) -> float | None:
+        value = match.group(0)
+        if is_money(match, text):
+            return None
+        try:
+            ok = self.module.is_valid(value)
+        except Exception:  # noqa: BLE001 - stdnum raises several types on odd input
+            ok = False
+        return self.score_ok if ok else self.score_bad
+
+
+def _rfc_check(match: re.Match, text: str) -> float | None:
+    try:
+        mx_rfc.validate(match.group(0), validate_check_digits=True)
+        return 0.9
+    except Exception:  # noqa: BLE001
+        return 0.4
+
+
+def _generic_number(match: re.Match, text: str) -> float | None:
+    if is_money(match, text):
+        return None
+    digits = only_digits(match.group(0))
+    if not 6 <= len(digits) <= 13:
+        return None
+    # a year range like 1995-2001 is not an identifier
+    if re.fullmatch(r"(19|20)\d\d\s*[-–/]\s*(19|20)\d\d", match.group(0)):
+        return None
+    return 0.55 if len(digits) >= 7 else 0.4
+
+
+_B = r"(?<![\w.-])"
+_E = r"(?![\w-]|\.\d)"
+RULES = (
+    Rule("ar_cuit", re.compile(_B + r"(?:20|23|24|27|30|33|34)-?\d{8}-?\d" + _E), 0.95,
+         validator=CheckDigits(ar_cuit, 0.95, 0.45)),
+    Rule("mx_curp", re.compile(_B + r"[A-Z][AEIOUX][A-Z]{2}\d{6}[HM][A-Z]{5}[A-Z0-9]\d" + _E),
+         0.95, validator=CheckDigits(mx_curp, 0.95, 0.45)),
+    Rule("mx_rfc", re.compile(_B + r"[A-ZÑ&]{3,4}\d{6}[A-Z0-9]{3}" + _E), 0.9,
+         validator=_rfc_check),
+    Rule("ec_ci", re.compile(_B + r"\d{9}-?\d" + _E), 0.9, validator=CheckDigits(ec_ci, 0.9, None)),
+    Rule("ec_ruc", re.compile(_B + r"\d{13}" + _E), 0.9, validator=CheckDigits(ec_ruc, 0.9, None)),
+    Rule("pe_ruc", re.compile(_B + r"(?:10|15|17|20)\d{9}" + _E), 0.9,
+         validator=CheckDigits(pe_ruc, 0.9, None)),
+    Rule("pe_cui", re.compile(_B + r"\d{8}-\d" + _E), 0.85,
+         validator=CheckDigits(pe_cui, 0.9, 0.5)),
+    Rule("co_nit", re.compile(_B + r"\d{3}\.?\d{3}\.?\d{3}-\d" + _E), 0.85,
+         validator=CheckDigits(co_nit, 0.9, 0.5)),
+    # dotted national ID numbers: AR DNI 23.456.789, CO cédula 1.023.456.789
+    Rule("dotted_id", re.compile(_B + r"\d{1,3}(?:\.\d{3}){2,3}" + _E), 0.6,
+         validator=_generic_number),
+    # plain long numbers: PE DNI (8), CO cédula (6-10), AR DNI (7-8)
+    Rule("long_number", re.compile(_B + r"\d{6,13}" + _E), 0.55, validator=_generic_number),
+    # grouped digits: GT DPI "2356 78910 0101", other national IDs written in blocks
+    # (valid phone numbers outscore this, so a phone stays a phone)
+    Rule("grouped_number", re.compile(_B + r"\d{2,5}(?:[ -]\d{2,5}){2,3}" + _E), 0.5,
+         validator=_generic_number),
+    Rule("passport", re.compile(_B + r"[A-Z]{1,3}-?\d{6,9}" + _E), 0.45),
+    Rule("iban", re.compile(_B + r"[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){3,7}(?: ?[A-Z0-9]{1,3})?" + _E),
+         0.5),
+)
+
+
+class LatamIdRecognizer(RuleRecognizer):
+    """Identifiers of Argentina, Mexico, Ecuador, Peru, Colombia and others (ID_NUMBER)."""
+
+    def __init__(self, language: str):
+        super().__init__("LatamIdRecognizer", "ID_NUMBER", list(RULES), language)
+
+
+def id_recognizer(language: str) -> RuleRecognizer:
+    return LatamIdRecognizer(language)
