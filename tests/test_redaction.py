@@ -387,3 +387,17 @@ def test_long_texts_fold_block_by_block_as_in_one_go(monkeypatch, text):
     monkeypatch.setattr(textutil, "_CACHED_FOLD_CHARS", 0)
     monkeypatch.setattr(textutil, "_FOLD_BLOCK_CHARS", 7)
     assert textutil.fold(text) == textutil.fold_with_map(text)[0]
+
+
+@given(st.text(alphabet=" \n\t\u00a0-–—aÁéÑñ’'ʼxYß", max_size=60))
+def test_one_fold_for_coding_and_redaction(text):
+    """Coding compares words in pipeline.text.fold; redaction's fold is the same fold with
+    whitespace runs, hyphens and dashes as one space."""
+    import re
+
+    from pipeline import text as shared
+    from pipeline.coding import codebook
+
+    assert codebook.fold is shared.fold
+    spaced = "".join(" " if c.isspace() or c in shared.DASHES else c for c in text)
+    assert fold(text) == re.sub(r" +", " ", shared.fold(spaced))

@@ -8,7 +8,6 @@ separated by spaces; `word*` is a prefix (at least 3 letters) and `...` skips 0-
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -17,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from pipeline.errors import ConfigError
 from pipeline.io import read_yaml
+from pipeline.text import fold
 
 CODE_ID = re.compile(r"^[A-Z][A-Z0-9_]{1,63}$")
 RULE_ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -26,10 +26,6 @@ _WORD = re.compile(r"^[\w'’-]+\*?$")
 _SPLIT_CLITIC = re.compile(r"^(.+?)('s|’s)$")
 
 
-def fold(text: str) -> str:
-    """Lower-case and strip accents: the form every term and token is compared in."""
-    text = unicodedata.normalize("NFD", text.lower().replace("’", "'"))
-    return "".join(c for c in text if unicodedata.category(c) != "Mn")
 
 
 @dataclass(frozen=True)

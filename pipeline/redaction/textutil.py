@@ -3,24 +3,15 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from array import array
 from functools import lru_cache
 
+from pipeline.text import DASHES, fold_char
+
 _WORD_CHAR = re.compile(r"\w")
-# Word processors write ’ for ' and – for -: "d’artagnan" must match "d'artagnan", and
-# "chino-rulo" must match "chino rulo". Apostrophes fold to ', hyphens and dashes to a space.
-APOSTROPHES = frozenset("'’‘ʼ`´′ʹ")
-DASHES = frozenset("-‐‑‒–—―−﹘﹣－")
+# "chino-rulo" must match "chino rulo": on top of the one fold (pipeline.text), hyphens and
+# dashes become a space and whitespace runs one space.
 
-
-@lru_cache(maxsize=65536)
-def _fold_char(ch: str) -> str:
-    if ch in APOSTROPHES:
-        return "'"
-    decomposed = unicodedata.normalize("NFKD", ch)
-    base = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return base.casefold()
 
 
 def fold(text: str) -> str:
@@ -74,7 +65,7 @@ def fold_with_map(text: str) -> tuple[str, array]:
             previous_space = True
             continue
         previous_space = False
-        folded = _fold_char(ch)
+        folded = fold_char(ch)
         for f in folded:
             out.append(f)
             index.append(i)
