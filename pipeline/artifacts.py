@@ -11,6 +11,12 @@ import fnmatch
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
+# redact: the columns of participants.csv (and of each row of segments.parquet, after the
+# turn's own columns): what is published about a participant
+PARTICIPANT_COLUMNS = ("participant_id", "country", "language", "profile", "exploitation",
+                       "organization", "interview_year")
 # compare: the tables, by name (each a CSV under tables/)
 TABLES = ("prevalence_by_country", "prevalence_by_profile", "prevalence_by_language",
           "prevalence_adjusted_by_country", "divergences", "convergences", "cooccurrence",
@@ -128,6 +134,24 @@ ARTIFACTS: dict[str, tuple[str, ...]] = {
                "report/project.qdpx"),
     "evaluate": ("metrics/redaction.json", "metrics/coding.json", "headline/evaluate.json"),
 }
+
+
+def as_bool(column) -> pd.Series:
+    """A flag column read back from CSV ("True"/"False", any case) as booleans."""
+    return column.astype(str).str.lower() == "true"
+
+
+def read_divergences(paths: OutputPaths) -> pd.DataFrame:
+    """tables/divergences.csv with `divergent` as booleans and the country lists as text."""
+    frame = pd.read_csv(paths.table("divergences"), keep_default_na=False,
+                        dtype={"countries_above": str, "countries_below": str})
+    return frame.assign(divergent=as_bool(frame["divergent"]))
+
+
+def read_convergences(paths: OutputPaths) -> pd.DataFrame:
+    """tables/convergences.csv with `convergent` as booleans."""
+    frame = pd.read_csv(paths.table("convergences"), keep_default_na=False)
+    return frame.assign(convergent=as_bool(frame["convergent"]))
 
 
 def entity_counts(summary: dict) -> dict[str, int]:

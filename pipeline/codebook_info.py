@@ -61,15 +61,29 @@ def valence_codes(path: Path | str | None) -> list[str] | None:
     return [str(e["id"]) for e in entries if e.get("valence") is True]
 
 
-def family_labels(path: Path | str | None, language: str = "en") -> dict[str, str]:
-    """family id -> label from the codebook's `families` section ({} when absent: the
-    figures then show the family ids)."""
+def code_entries(path: Path | str | None) -> list[dict]:
+    """The codebook's code entries (id, family, label, definition, ...) with id and family as
+    text: what the REFI-QDA export renders, as codebook.qdc does."""
+    return [{**entry, "id": str(entry["id"]), "family": str(entry.get("family", ""))}
+            for entry in codebook_entries(path)]
+
+
+def family_entries(path: Path | str | None) -> dict[str, object]:
+    """family id -> labels ({en, es} or a string), from a `families:` mapping or list."""
     data = _codebook(path)
-    section = data.get("families") if isinstance(data, dict) else None
-    if not isinstance(section, dict):
-        return {}
+    families = data.get("families") if isinstance(data, dict) else None
+    if isinstance(families, dict):
+        return {str(k): v for k, v in families.items()}
+    if isinstance(families, list):
+        return {str(f["id"]): f.get("label") for f in families
+                if isinstance(f, dict) and f.get("id")}
+    return {}
+
+
+def family_labels(path: Path | str | None, language: str = "en") -> dict[str, str]:
+    """family id -> label in `language` ({} when absent: the figures then show the ids)."""
     labels = {}
-    for family, label in section.items():
+    for family, label in family_entries(path).items():
         if isinstance(label, dict):
             label = label.get(language) or label.get("en")
         if label:

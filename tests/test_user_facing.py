@@ -120,8 +120,9 @@ def qdc_root(real_codebook):
 
 
 def _project(codebook_path: Path = CODEBOOK) -> tuple[bytes, dict[str, str]]:
+    from pipeline.codebook_info import code_entries as _codebook_codes
+    from pipeline.codebook_info import family_entries as _codebook_families
     from pipeline.report.qdpx import build_project
-    from pipeline.stages.report import _codebook_codes, _codebook_families
 
     codes = _codebook_codes(codebook_path)
     participants = pd.DataFrame([{"participant_id": "MX-01", "country": "MX", "language": "es",

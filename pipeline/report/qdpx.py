@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 from lxml import etree
 
+from pipeline.artifacts import PARTICIPANT_COLUMNS
 from pipeline.coding.export import render_code, render_family, stable_guid
 from pipeline.coding.units import sentence_spans
 from pipeline.report.quotes import evidence_label, score_of
@@ -29,7 +30,7 @@ from pipeline.report.quotes import evidence_label, score_of
 log = logging.getLogger(__name__)
 
 NS = "urn:QDA-XML:project:1.0"
-ATTRIBUTES = ["country", "language", "profile", "exploitation", "organization", "interview_year"]
+ATTRIBUTES = list(PARTICIPANT_COLUMNS[1:])  # each participant's published attributes
 FIXED_TIME = "2000-01-01T00:00:00Z"
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 SELECTION_MODES = ("sentence", "turn")

@@ -9,7 +9,12 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline import figures as fg
-from pipeline.artifacts import OutputPaths, entity_counts
+from pipeline.artifacts import (
+    OutputPaths,
+    entity_counts,
+    read_convergences,
+    read_divergences,
+)
 from pipeline.codebook_info import code_families, code_labels, family_labels
 from pipeline.io import atomic_dir
 from pipeline.params import Params
@@ -30,11 +35,8 @@ def build_figures(params: Params, paths: OutputPaths) -> list[fg.Figure]:
     labels = code_labels(Path(params.coding.codebook))
     families_named = family_labels(Path(params.coding.codebook))
     prevalence = pd.read_csv(paths.table("prevalence_by_country"))
-    divergences = pd.read_csv(paths.table("divergences"), keep_default_na=False,
-                              dtype={"countries_above": str, "countries_below": str})
-    divergences["divergent"] = divergences["divergent"].astype(str).str.lower() == "true"
-    convergences = pd.read_csv(paths.table("convergences"), keep_default_na=False)
-    convergences["convergent"] = convergences["convergent"].astype(str).str.lower() == "true"
+    divergences = read_divergences(paths)
+    convergences = read_convergences(paths)
     topic_path = paths.table("topic_prevalence_by_country")
     summary = json.loads(paths.redaction_summary.read_text(encoding="utf-8"))
     return [

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.artifacts import OutputPaths
+from pipeline.artifacts import PARTICIPANT_COLUMNS, OutputPaths
 from pipeline.corpus import load_corpus, render_transcript
 from pipeline.guards import check_out_dir, check_review_dir
 from pipeline.headline import write_headline
@@ -19,8 +19,6 @@ from pipeline.stages.common import stage_main
 
 log = logging.getLogger(__name__)
 
-PARTICIPANT_COLUMNS = ["participant_id", "country", "language", "profile", "exploitation",
-                       "organization", "interview_year"]
 
 
 def run(params: Params, out_dir: Path, corpus_dir: Path) -> dict:

@@ -6,10 +6,15 @@ import json
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
-from pipeline.artifacts import OutputPaths, entity_counts
-from pipeline.codebook_info import code_labels, codebook_entries
+from pipeline.artifacts import (
+    OutputPaths,
+    as_bool,
+    entity_counts,
+    read_convergences,
+    read_divergences,
+)
+from pipeline.codebook_info import code_entries, code_labels, family_entries
 from pipeline.coding.matcher import is_answer
 from pipeline.io import atomic_dir
 from pipeline.params import Params
@@ -17,34 +22,6 @@ from pipeline.report.build import file_hash, package_versions, render_html, rend
 from pipeline.report.qdpx import build_project, write_qdpx
 from pipeline.report.quotes import quote_bank
 from pipeline.stages.common import stage_main
-
-
-def _bool_column(frame: pd.DataFrame, column: str) -> pd.DataFrame:
-    frame[column] = frame[column].astype(str).str.lower() == "true"
-    return frame
-
-
-def _codebook_codes(path: Path) -> list[dict]:
-    """The codebook's code entries (id, family, label, definition, ...) for the REFI-QDA
-    export, which renders them as codebook.qdc does."""
-    return [{**entry, "id": str(entry["id"]), "family": str(entry.get("family", ""))}
-            for entry in codebook_entries(path)]
-
-
-def _codebook_families(path: Path) -> dict[str, object]:
-    """family id -> labels ({en, es} or a string), from a `families:` mapping or list."""
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) if Path(path).exists() \
-            else None
-    except yaml.YAMLError:
-        return {}
-    families = data.get("families") if isinstance(data, dict) else None
-    if isinstance(families, dict):
-        return {str(k): v for k, v in families.items()}
-    if isinstance(families, list):
-        return {str(f["id"]): f.get("label") for f in families
-                if isinstance(f, dict) and f.get("id")}
-    return {}
 
 
 def _emergent_table(paths: OutputPaths) -> pd.DataFrame | None:
@@ -58,8 +35,7 @@ def _emergent_table(paths: OutputPaths) -> pd.DataFrame | None:
         overlap = pd.read_csv(overlap_path)
         flag = next((c for c in overlap.columns if "emergent" in c), None)
         if flag:
-            emergent_ids = set(overlap.loc[overlap[flag].astype(str).str.lower() == "true",
-                                           "topic"].astype(int))
+            emergent_ids = set(overlap.loc[as_bool(overlap[flag]), "topic"].astype(int))
     columns = [c for c in ("topic", "label_en", "label_es", "languages", "size", "words_en",
                            "words_es") if c in info.columns] or \
         [c for c in ("topic", "label", "size", "top_words") if c in info.columns]
@@ -88,10 +64,8 @@ def run(params: Params, out_dir: Path, corpus_dir: Path) -> dict:
     context = {
         "labels": code_labels(codebook),
         "prevalence": pd.read_csv(paths.table("prevalence_by_country")),
-        "divergences": _bool_column(pd.read_csv(paths.table("divergences"),
-                                                keep_default_na=False), "divergent"),
-        "convergences": _bool_column(pd.read_csv(paths.table("convergences"),
-                                                 keep_default_na=False), "convergent"),
+        "divergences": read_divergences(paths),
+        "convergences": read_convergences(paths),
         "composition": pd.read_csv(paths.table("sample_composition")),
         "care": care, "quotes": quotes, "quotes_per_theme": settings.quotes_per_theme,
         "emergent": _emergent_table(paths), "redaction_text": redaction_text,
@@ -105,8 +79,8 @@ def run(params: Params, out_dir: Path, corpus_dir: Path) -> dict:
     transcripts = {p.stem: p.read_text(encoding="utf-8")
                    for p in sorted(paths.redacted_transcripts.glob("*.txt"))}
     project_xml, sources = build_project(settings.title, transcripts, participants, codings,
-                                         _codebook_codes(codebook),
-                                         _codebook_families(codebook), segments=segments,
+                                         code_entries(codebook),
+                                         family_entries(codebook), segments=segments,
                                          selection=settings.qda_selection)
     with atomic_dir(paths.report) as tmp:
         (tmp / paths.report_md.name).write_text(text, encoding="utf-8")
