@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from pipeline.redaction import lexicon
 from pipeline.redaction.spans import Span
 
 EXCLUDE = {"en": ["parser", "lemmatizer", "attribute_ruler"], "es": ["parser"]}
@@ -29,8 +30,7 @@ STRONG_RECOGNIZERS = frozenset({"TitleNameRecognizer", "NicknameRecognizer", "kn
 ACRONYM = re.compile(r"[A-ZÁÉÍÓÚÑ]{2,10}")
 UNTRIMMED_RECOGNIZERS = frozenset({"GazetteerPlaceRecognizer", "ColloquialPlaceRecognizer",
                                    "AreaNumberRecognizer", "SpelledNameRecognizer"})
-EDGE_WORDS = frozenset(["de", "del", "la", "las", "los", "el", "y", "the", "of", "and", "a",
-                        "en", "in", "at", "mi", "my", "su", "his", "her", "un", "una"])
+EDGE_WORDS = frozenset(lexicon.NAME_EDGE_WORDS)
 
 
 def resolve(spans: list[Span]) -> list[Span]:

@@ -62,11 +62,7 @@ def _interjections() -> frozenset[str]:
     from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP
     from spacy.lang.es.stop_words import STOP_WORDS as ES_STOP
 
-    words = set(EN_STOP) | set(ES_STOP) | set("""
-    gracias claro bueno ay oye mire mira pues nomás nomas ajá aja órale orale chévere bacán
-    che hola perdón perdon disculpe ok okay sí yes no nada nadie diosito ahí alli allí
-    entonces después despues luego también tambien ya yeah well oh uh um eh mmm hmm
-    """.split())
+    words = set(EN_STOP) | set(ES_STOP) | set(lexicon.INTERJECTIONS)
     return frozenset(fold(w) for w in words)
 
 

@@ -25,7 +25,8 @@ _institutions = read_lists("institutions.yaml", [
     ListSpec("institutions", phrases_go_in="institution_phrases"),
     ListSpec("institution_phrases", phrases=True)])
 _common = read_lists("common_words.yaml", [ListSpec("trap_words"), ListSpec("religious"),
-                                           ListSpec("extra_common")])
+                                           ListSpec("extra_common"), ListSpec("interjections"),
+                                           ListSpec("name_edge_words")])
 _calendar = read_lists("calendar.yaml", [
     ListSpec("months_es"), ListSpec("months_en"), ListSpec("days_es"), ListSpec("days_en"),
     ListSpec("holidays", phrases=True)])
@@ -55,6 +56,8 @@ INSTITUTION_PHRASES: list[str] = _institutions["institution_phrases"]
 TRAP_WORDS: list[str] = _common["trap_words"]
 RELIGIOUS: list[str] = _common["religious"]
 EXTRA_COMMON: list[str] = _common["extra_common"]
+INTERJECTIONS: list[str] = _common["interjections"]
+NAME_EDGE_WORDS: list[str] = _common["name_edge_words"]
 MONTHS_ES: list[str] = _calendar["months_es"]
 MONTHS_EN: list[str] = _calendar["months_en"]
 MONTHS = MONTHS_ES + MONTHS_EN
