@@ -87,7 +87,11 @@ def ours(docs: list[dict], language: str) -> list[list[tuple[int, int]]]:
             pos += len(para) + 1
         documents.append((language, parts))
         offsets.append(starts)
-    spans = analyzer.analyze_documents(documents, n_process=2)
+    from pipeline.execution import executor_for
+    from pipeline.params import EngineParams
+
+    with executor_for(EngineParams(workers=2, cache_dir=None)) as executor:
+        spans = analyzer.analyze_documents(documents, executor=executor)
     return [[(starts[i] + s.start, starts[i] + s.end) for i, turn in enumerate(doc_spans)
              for s in turn] for starts, doc_spans in zip(offsets, spans, strict=True)]
 

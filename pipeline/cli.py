@@ -42,11 +42,24 @@ def _run_stage(name: str, params, out: Path, corpus: Path) -> dict:
     return module.run(params, out, corpus)
 
 
+SchedulerOption = Annotated[str | None, typer.Option(
+    help="address of a Dask scheduler to run the per-transcript work on (tcp://host:8786); "
+         "overrides engine.scheduler")]
+
+
+def _with_scheduler(loaded, scheduler: str | None):
+    if not scheduler:
+        return loaded
+    return loaded.model_copy(update={"engine": loaded.engine.model_copy(
+        update={"scheduler": scheduler})})
+
+
 @app.command()
 def run(corpus: Annotated[Path, typer.Option(help="corpus folder (metadata.csv + transcripts/)")],
         out: Annotated[Path, typer.Option(help="output folder")],
         params: ParamsOption = None,
         skip_evaluate: Annotated[bool, typer.Option(help="do not run the evaluate stage")] = False,
+        scheduler: SchedulerOption = None,
         verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
     """Run every stage in-process (the same functions as `dvc repro`)."""
     setup_logging(verbose)
@@ -59,7 +72,7 @@ def run(corpus: Annotated[Path, typer.Option(help="corpus folder (metadata.csv +
     )
     current = None
     try:
-        loaded = load_params(_params_path(params))
+        loaded = _with_scheduler(load_params(_params_path(params)), scheduler)
         check_out_dir(out, corpus)
         check_review_dir(loaded.redaction.review_dir, out, corpus)
         preflight(loaded)
@@ -97,6 +110,7 @@ def stage(name: Annotated[str, typer.Argument(help=f"one of: {', '.join(STAGES)}
           corpus: Annotated[Path | None, typer.Option(help="corpus folder")] = None,
           out: Annotated[Path, typer.Option(help="output folder")] = Path("outputs"),
           params: ParamsOption = None,
+          scheduler: SchedulerOption = None,
           verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
     """Run one stage."""
     setup_logging(verbose)
@@ -105,7 +119,7 @@ def stage(name: Annotated[str, typer.Argument(help=f"one of: {', '.join(STAGES)}
     from pipeline.guards import check_out_dir, invalidate_from
     started = False
     try:
-        loaded = load_params(_params_path(params))
+        loaded = _with_scheduler(load_params(_params_path(params)), scheduler)
         corpus_dir = corpus or Path(loaded.corpus.path)
         check_out_dir(out, corpus_dir)
         started = True

@@ -45,12 +45,16 @@ def check_out_dir(out: Path, corpus: Path | None) -> None:
         raise ConfigError(f"--out {out}: cannot write there (permission denied)")
 
 
-def review_folder(review_dir: str | None) -> Path | None:
-    """The review folder, a relative one resolved against the project, not where you stand."""
-    if not review_dir:
-        return None
-    path = Path(review_dir).expanduser()
+def project_path(value: str) -> Path:
+    """A configured folder; a relative one is resolved against the project, not where you
+    stand."""
+    path = Path(value).expanduser()
     return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def review_folder(review_dir: str | None) -> Path | None:
+    """The review folder, a relative one resolved against the project."""
+    return project_path(review_dir) if review_dir else None
 
 
 def check_review_dir(review_dir: str | None, out: Path, corpus: Path | None) -> None:

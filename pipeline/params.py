@@ -37,6 +37,21 @@ class CorpusParams(BaseModel):
     labels: LabelMap = Field(default_factory=LabelMap)
 
 
+# ----------------------------------------------------------------- engine
+
+class EngineParams(BaseModel):
+    """Where per-transcript work runs (never changes an output, so no stage depends on it)."""
+    model_config = ConfigDict(extra="forbid")
+
+    # worker processes of the local Dask cluster (1: everything in this process)
+    workers: int = Field(2, ge=1, le=256)
+    # address of an existing Dask scheduler (tcp://host:8786); then `workers` is ignored
+    scheduler: str | None = None
+    # per-transcript results, reused when a transcript, its settings and the code are
+    # unchanged (offsets and types only, never text); relative to the project; null: off
+    cache_dir: str | None = ".cache/testimony"
+
+
 # ----------------------------------------------------------------- redact
 
 class RedactionParams(BaseModel):
@@ -45,7 +60,6 @@ class RedactionParams(BaseModel):
     mode: Literal["tag", "surrogate"] = "tag"
     score_threshold: float = Field(0.5, ge=0.0, le=1.0)
     surrogate_seed: int = 13
-    n_process: int = Field(2, ge=1)
     batch_size: int = Field(32, ge=1)
     allow_list: list[str] = Field(default_factory=list)
     deny_list: list[str] = Field(default_factory=list)
@@ -235,6 +249,7 @@ class EvaluateParams(BaseModel):
 class Params(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    engine: EngineParams = Field(default_factory=EngineParams)
     corpus: CorpusParams = Field(default_factory=CorpusParams)
     redaction: RedactionParams = Field(default_factory=RedactionParams)
     coding: CodingParams = Field(default_factory=CodingParams)

@@ -82,6 +82,7 @@ def e2e_run(tmp_path_factory):
     params = tmp_path_factory.mktemp("params") / "params.yaml"
     text = (ROOT / "params.yaml").read_text(encoding="utf-8")
     text = text.replace("review_dir: private/review", f"review_dir: {private}/review")
+    text = text.replace("cache_dir: .cache/testimony", f"cache_dir: {private}/cache")
     params.write_text(text, encoding="utf-8")
     result = CliRunner().invoke(app, ["run", "--corpus", str(DEMO), "--out", str(out),
                                       "--params", str(params)])

@@ -272,7 +272,8 @@ def test_a_20_mb_long_transcript_is_redacted_within_2_gb(tmp_path):
 
     corpus = write_long(tmp_path / "corpus", transcript(20_000_000))
     params = tmp_path / "params.yaml"
-    params.write_text(f"redaction:\n  review_dir: {tmp_path / 'private'}\n", encoding="utf-8")
+    params.write_text(f"engine:\n  cache_dir: null\nredaction:\n  review_dir: "
+                      f"{tmp_path / 'private'}\n", encoding="utf-8")
     out = tmp_path / "out"
     limit = 2 * 1024 ** 3
     code = ("import resource, sys\n"

@@ -37,7 +37,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
 def params(**kw) -> RedactionParams:
-    base = {"n_process": 1, "review_dir": None}
+    base = {"review_dir": None}
     base.update(kw)
     return RedactionParams(**base)
 

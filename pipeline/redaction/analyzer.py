@@ -1,8 +1,9 @@
 """Presidio analyzer in English and Spanish, batched and parallel, with project post-processing.
 
-`Analyzer.analyze_documents` takes documents (each a list of turn texts, with a language) and
-returns the spans to replace in each turn. The spaCy work runs through `nlp.pipe`; documents,
-and pieces of long ones, are spread over `n_process` forked workers (`pieces`). The engines
+`analyze_documents` takes documents (each a list of turn texts, with a language) and returns
+the spans to replace in each turn. The spaCy work runs through `nlp.pipe`; documents, and
+pieces of long ones (`pieces`), run on an executor (this process or Dask workers,
+`pipeline.execution`), and a cache returns the pieces analysed before. The engines
 are built in `engine`, entity tables live in `entities`, filters in `filters`, and finding a
 found name everywhere in `propagation`.
 """
@@ -13,6 +14,7 @@ import bisect
 import logging
 from dataclasses import dataclass
 
+from pipeline.execution import LocalExecutor, Private
 from pipeline.redaction import lexicon, pieces
 from pipeline.redaction.engine import build_engines, nlp_artifacts
 from pipeline.redaction.entities import NAMED_TYPES, TYPE_MAP, resolve
@@ -27,7 +29,7 @@ from pipeline.redaction.filters import (
 from pipeline.redaction.forms import is_form_label
 from pipeline.redaction.kept import inside, kept_ranges
 from pipeline.redaction.name_evidence import NameScorer
-from pipeline.redaction.pieces import BATCH_CHARS, CHUNK_CHARS, _chunks, _plan_pieces, run_tasks
+from pipeline.redaction.pieces import BATCH_CHARS, CHUNK_CHARS, _chunks, _plan_pieces
 from pipeline.redaction.propagation import _find, _hypocorisms, _place_lists, _propagate
 from pipeline.redaction.spans import Span
 from pipeline.redaction.textutil import fold, fold_with_map, is_sentence_initial
@@ -47,7 +49,8 @@ class AnalyzerConfig:
 
 
 class Analyzer:
-    """Presidio engines for en/es plus the project's filters; picklable by fork only."""
+    """Presidio engines for en/es plus the project's filters (one per process: a Dask worker
+    builds its own from the config it receives)."""
 
     def __init__(self, config: AnalyzerConfig, languages: tuple[str, ...] = ("en", "es")):
         self.config = config
@@ -60,36 +63,11 @@ class Analyzer:
 
     # ------------------------------------------------------------------ public API
 
-    def analyze_documents(self, documents: list[tuple[str, list[str]]], n_process: int = 1,
-                          batch_size: int = 32) -> list[list[list[Span]]]:
-        """For each (language, turn texts) document: the final spans of each turn.
-
-        A document longer than PIECE_CHARS is analysed in pieces of whole turns (a longer
-        turn is cut at a natural break), so memory stays bounded and one long transcript
-        uses every worker. Pieces share no state; names found in one piece are replaced in
-        the others by the leakage gate's repair, and pseudonyms are per participant, so the
-        same name gets the same tag in every piece."""
-        if not documents:
-            return []
-        plans = [_plan_pieces(texts, pieces.PIECE_CHARS) for _, texts in documents]
-        tasks = [((d, p), documents[d][0], [documents[d][1][t][a:b] for t, a, b in piece],
-                  batch_size)
-                 for d, plan in enumerate(plans) for p, piece in enumerate(plan)]
-        # largest pieces first so the workers finish together
-        tasks.sort(key=lambda task: -sum(map(len, task[2])))
-        n_process = max(1, min(n_process, len(tasks)))
-        found = run_tasks(self, tasks, n_process)
-        results = []
-        for d, plan in enumerate(plans):
-            turns: list[list[Span]] = [[] for _ in documents[d][1]]
-            for p, piece in enumerate(plan):
-                for (t, a, _), spans in zip(piece, found.pop((d, p)), strict=True):
-                    turns[t] += [Span(s.start + a, s.end + a, s.type, s.score, s.recognizer)
-                                 for s in spans] if a else spans
-            if len(plan) > 1:
-                turns = [resolve(spans) for spans in turns]
-            results.append(turns)
-        return results
+    def analyze_documents(self, documents: list[tuple[str, list[str]]], batch_size: int = 32,
+                          executor=None, cache=None) -> list[list[list[Span]]]:
+        """`analyze_documents` with this analyzer for the pieces run in this process."""
+        pieces.register(self)
+        return analyze_documents(self.config, documents, batch_size, executor, cache)
 
     def analyze_document(self, language: str, texts: list[str], batch_size: int = 32
                          ) -> list[list[Span]]:
@@ -188,9 +166,58 @@ class Analyzer:
                 for text, spans in zip(texts, kept, strict=True)]
 
 
+def analyze_documents(config: AnalyzerConfig, documents: list[tuple[str, list[str]]],
+                      batch_size: int = 32, executor=None, cache=None
+                      ) -> list[list[list[Span]]]:
+    """For each (language, turn texts) document: the final spans of each turn.
+
+    A document longer than PIECE_CHARS is analysed in pieces of whole turns (a longer turn
+    is cut at a natural break), so memory stays bounded and one long transcript uses every
+    worker. Pieces share no state; names found in one piece are replaced in the others by
+    the leakage gate's repair, and pseudonyms are per participant, so the same name gets the
+    same tag in every piece. `executor` runs the pieces (pipeline.execution; default: this
+    process); `cache` (an AnalysisCache) returns pieces analysed before."""
+    if not documents:
+        return []
+    plans = [_plan_pieces(texts, pieces.PIECE_CHARS) for _, texts in documents]
+    tasks = [((d, p), documents[d][0], [documents[d][1][t][a:b] for t, a, b in piece])
+             for d, plan in enumerate(plans) for p, piece in enumerate(plan)]
+    # largest pieces first so the workers finish together
+    tasks.sort(key=lambda task: -sum(map(len, task[2])))
+    found: dict[tuple[int, int], list[list[Span]]] = {}
+    settings = repr(config)
+    pending = []
+    for key, language, texts in tasks:
+        cache_key = cache.key(settings, language, texts) if cache is not None else None
+        hit = cache.get(cache_key) if cache is not None else None
+        if hit is not None and len(hit) == len(texts):
+            found[key] = hit
+        else:
+            pending.append((key, cache_key, language, texts))
+    executor = executor or LocalExecutor()
+    done = executor.map(pieces.analyze_piece,
+                        [(config, language, Private(texts), batch_size)
+                         for _, _, language, texts in pending], desc="redacting transcripts")
+    for (key, cache_key, _, _), spans in zip(pending, done, strict=True):
+        found[key] = spans
+        if cache is not None:
+            cache.put(cache_key, spans)
+    results = []
+    for d, plan in enumerate(plans):
+        turns: list[list[Span]] = [[] for _ in documents[d][1]]
+        for p, piece in enumerate(plan):
+            for (t, a, _), spans in zip(piece, found.pop((d, p)), strict=True):
+                turns[t] += [Span(s.start + a, s.end + a, s.type, s.score, s.recognizer)
+                             for s in spans] if a else spans
+        if len(plan) > 1:
+            turns = [resolve(spans) for spans in turns]
+        results.append(turns)
+    return results
+
+
 def _warm_up(languages: tuple[str, ...]) -> None:
-    """Load gazetteers, word frequencies and the big compiled patterns once, before workers
-    are forked (each worker would otherwise load them again)."""
+    """Load gazetteers, word frequencies and the big compiled patterns when the analyzer is
+    built, not inside the first piece it analyses."""
     from pipeline.redaction import gazetteer
     from pipeline.redaction.kept import kept_ranges
     from pipeline.redaction.places import _first_words

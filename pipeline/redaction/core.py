@@ -13,6 +13,7 @@ from pipeline.redaction.analyzer import (
     Analyzer,
     AnalyzerConfig,
     Span,
+    analyze_documents,
     guess_type,
     load_known_identifiers,
 )
@@ -58,16 +59,18 @@ def apply_spans(text: str, spans: list[Span], replace) -> str:
     return "".join(parts)
 
 
-def redact_corpus(corpus, params: RedactionParams) -> RedactionResult:
+def redact_corpus(corpus, params: RedactionParams, executor=None,
+                  cache=None) -> RedactionResult:
+    """Redact every transcript. `executor` (pipeline.execution) runs the analysis, in this
+    process by default; `cache` (redaction.cache.AnalysisCache) reuses unchanged pieces."""
     started = time.perf_counter()
     known = load_known_identifiers(params.known_identifiers_file)
     transcripts = list(corpus.transcripts)
     gate.check_participant_ids([t.participant_id for t in transcripts], known)
-    analyzer = get_analyzer(analyzer_config(params, known))
     documents = [(language_of(t.participant.language), [turn.text for turn in t.turns])
                  for t in transcripts]
-    all_spans = analyzer.analyze_documents(documents, n_process=params.n_process,
-                                           batch_size=params.batch_size)
+    all_spans = analyze_documents(analyzer_config(params, known), documents,
+                                  batch_size=params.batch_size, executor=executor, cache=cache)
     turn_texts: dict[str, list[str]] = {}
     review: list[tuple] = []
     by_type: Counter[str] = Counter()

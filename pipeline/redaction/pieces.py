@@ -1,14 +1,9 @@
 """Bounded work units: a long text cut at natural breaks, a long transcript grouped into
-pieces of whole turns, and the pool of forked workers that analyses them."""
+pieces of whole turns, and the task that analyses one piece wherever it runs."""
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import re
-import sys
-
-from pipeline.logs import progress
 
 # Presidio's context enhancer looks up every result's token by a linear scan of the document,
 # so one analyzer call is quadratic in its length: long transcripts are analysed in bounded
@@ -69,47 +64,22 @@ def _plan_pieces(texts: list[str], limit: int = PIECE_CHARS
     return pieces
 
 
-def _fork_available() -> bool:
-    return sys.platform.startswith("linux") and os.environ.get("REDACTION_NO_FORK") != "1"
+# The analyzer of each configuration in this process: the caller's own (local runs), or one
+# built on the first task a Dask worker receives and kept for every later task.
+_ANALYZERS: dict = {}
 
 
-def run_tasks(analyzer, tasks: list, n_process: int) -> dict:
-    """key -> spans of each (key, language, texts, batch_size) task, in `n_process` forked
-    workers (the analyzer's models are shared by fork) or in this process."""
-    found = {}
-    if n_process == 1 or not _fork_available():
-        for task in progress(tasks, desc="redacting transcripts"):
-            key, spans = _analyze_task(analyzer, task)
-            found[key] = spans
-        return found
-    global _WORKER_ANALYZER
-    _WORKER_ANALYZER = analyzer
-    ctx = multiprocessing.get_context("fork")
-    try:
-        with ctx.Pool(n_process, initializer=_one_thread) as pool:
-            done = pool.imap_unordered(_worker_analyze, tasks, chunksize=1)
-            for key, spans in progress(done, desc="redacting transcripts", total=len(tasks)):
-                found[key] = spans
-    finally:
-        _WORKER_ANALYZER = None
-    return found
+def register(analyzer) -> None:
+    _ANALYZERS[analyzer.config] = analyzer
 
 
-def _analyze_task(analyzer, task) -> tuple:
-    key, language, texts, batch_size = task
-    return key, analyzer.analyze_document(language, texts, batch_size)
+def analyze_piece(config, language: str, texts, batch_size: int) -> list:
+    """Spans per text of one piece, in whichever process runs it."""
+    analyzer = _ANALYZERS.get(config)
+    if analyzer is None:
+        from pipeline.execution import one_thread_per_worker
+        from pipeline.redaction.core import get_analyzer
 
-
-def _one_thread() -> None:
-    """Each worker uses one BLAS/OpenMP thread: the workers are the parallelism (two
-    workers of two threads each on two cores ran slower than one worker)."""
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(limits=1)
-
-
-def _worker_analyze(task):
-    return _analyze_task(_WORKER_ANALYZER, task)
-
-
-_WORKER_ANALYZER = None
+        one_thread_per_worker()
+        analyzer = _ANALYZERS[config] = get_analyzer(config)
+    return analyzer.analyze_document(language, list(texts), batch_size)

@@ -9,11 +9,13 @@ import pandas as pd
 
 from pipeline.artifacts import PARTICIPANT_COLUMNS, OutputPaths
 from pipeline.corpus import load_corpus, render_transcript
-from pipeline.guards import check_out_dir, check_review_dir
+from pipeline.execution import executor_for
+from pipeline.guards import check_out_dir, check_review_dir, project_path
 from pipeline.headline import write_headline
 from pipeline.io import atomic_dir, write_csv, write_json, write_parquet
 from pipeline.params import Params
 from pipeline.redaction import redact_corpus
+from pipeline.redaction.cache import AnalysisCache
 from pipeline.redaction.review import write_review_file
 from pipeline.stages.common import stage_main
 
@@ -26,7 +28,13 @@ def run(params: Params, out_dir: Path, corpus_dir: Path) -> dict:
     check_out_dir(Path(out_dir), Path(corpus_dir))
     check_review_dir(params.redaction.review_dir, Path(out_dir), Path(corpus_dir))
     corpus = load_corpus(corpus_dir, params.corpus)
-    result = redact_corpus(corpus, params.redaction)
+    cache = AnalysisCache(project_path(params.engine.cache_dir) / "redaction") \
+        if params.engine.cache_dir else None
+    with executor_for(params.engine) as executor:
+        result = redact_corpus(corpus, params.redaction, executor=executor, cache=cache)
+    if cache is not None:
+        log.info("redact: %d piece(s) analysed, %d reused from the cache", cache.misses,
+                 cache.hits)
 
     rows: list[dict] = []
     with atomic_dir(paths.redacted_transcripts) as tmp:

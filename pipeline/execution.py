@@ -1,0 +1,130 @@
+"""Where per-transcript work runs: in this process, or on a Dask cluster.
+
+The stages hand `Executor.map` a task function and its arguments. `LocalExecutor` calls it
+in this process; `DaskExecutor` sends it to a `dask.distributed` cluster: by default a
+`LocalCluster` with one single-threaded worker process per core, or an existing cluster
+when `engine.scheduler` (or `--scheduler`) gives its address. Task functions load their
+models once per worker process (they keep them in a module-level cache), and results come
+back in the order of the tasks, whoever computed them, so outputs do not depend on where the
+work ran.
+
+Transcript text travels to the workers: a remote cluster must sit inside the same trust
+boundary as the machine that holds the corpus. Task arguments are wrapped in `Private`,
+whose repr never shows the text (Dask logs the arguments of a failed task).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterator
+
+from pipeline.logs import progress
+
+log = logging.getLogger(__name__)
+
+
+class Private(tuple):
+    """Task data (texts) that never shows itself in a log line or an error message."""
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} private texts>"
+
+    __str__ = __repr__
+
+
+class LocalExecutor:
+    """Every task in this process, one after the other."""
+
+    def map(self, func: Callable, tasks: list[tuple], desc: str) -> Iterator:
+        for task in progress(tasks, desc=desc):
+            yield func(*task)
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class DaskExecutor:
+    """Tasks on a dask.distributed cluster (a local one unless a scheduler address is given)."""
+
+    def __init__(self, settings):
+        self.settings = settings
+        self._cluster = None
+        self._client = None
+
+    def _connect(self):
+        """The cluster starts on the first task (a run whose pieces all come from the cache
+        starts none)."""
+        if self._client is not None:
+            return self._client
+        quiet_dask()
+        from distributed import Client, LocalCluster
+
+        if self.settings.scheduler:
+            self._client = Client(self.settings.scheduler, set_as_default=False)
+        else:
+            self._cluster = LocalCluster(n_workers=self.settings.workers, threads_per_worker=1,
+                                         processes=True, dashboard_address=None,
+                                         worker_dashboard_address=None)
+            self._client = Client(self._cluster, set_as_default=False)
+        workers = len(self._client.scheduler_info().get("workers", {}))
+        log.info("engine: Dask with %d worker(s)%s", workers,
+                 f" at {self.settings.scheduler}" if self.settings.scheduler
+                 else " (local cluster)")
+        return self._client
+
+    def map(self, func: Callable, tasks: list[tuple], desc: str) -> Iterator:
+        """Results in task order; each is released on the cluster once it is here."""
+        if not tasks:
+            return
+        client = self._connect()
+        futures = [client.submit(func, *task, pure=False) for task in tasks]
+        for future in progress(futures, desc=desc):
+            yield future.result()
+            future.release()
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+        self._client = self._cluster = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def executor_for(settings) -> LocalExecutor | DaskExecutor:
+    """The executor `settings` (params.engine: workers, scheduler) ask for: Dask for a
+    scheduler or more than one worker, else this process."""
+    if settings.scheduler or settings.workers > 1:
+        return DaskExecutor(settings)
+    return LocalExecutor()
+
+
+def quiet_dask() -> None:
+    """Dask's own loggers stay at ERROR (a failed task's warning would list its arguments),
+    in this process and in the workers it starts."""
+    import dask
+
+    dask.config.set({"logging.distributed": "error", "distributed.admin.log-length": 0})
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")
+    for name in ("distributed", "dask", "tornado", "bokeh"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def one_thread_per_worker() -> None:
+    """One BLAS/OpenMP thread in a worker: the workers are the parallelism (two workers of two
+    threads each on two cores ran slower than one worker)."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1)
