@@ -216,12 +216,14 @@ def parse_stage_times(log_text: str) -> dict[str, float]:
 
 
 def bench_params(base: Path, private_dir: Path) -> dict:
-    """params.yaml with the review folder and the embedding caches under `private_dir`."""
+    """params.yaml with the review folder and the embedding and transcript caches under
+    `private_dir` (every run starts cold)."""
     data = yaml.safe_load(Path(base).read_text(encoding="utf-8")) or {}
     data.setdefault("redaction", {})["review_dir"] = str(private_dir / "review")
     cache = str(private_dir / "cache" / "embeddings")
     data.setdefault("coding", {}).setdefault("semantic", {})["cache_dir"] = cache
     data.setdefault("topics", {})["cache_dir"] = cache
+    data.setdefault("engine", {})["cache_dir"] = str(private_dir / "cache" / "transcripts")
     return data
 
 

@@ -6,6 +6,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
 
 from pipeline.stages import STAGES
@@ -78,6 +79,7 @@ def test_dvc_understands_the_pipeline(tmp_path):
         assert name in result.stdout
 
 
+@pytest.mark.slow
 def test_dvc_status_after_codebook_edit(tmp_path):
     """In a copy of the repository: `dvc repro`, edit the codebook, and `dvc status` names
     `code` and the stages after it as changed, never `redact`."""

@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 from pipeline.cli import app
 from tests.conftest import DEMO, ROOT
 
-pytestmark = pytest.mark.slow
+# one test process runs the shared end-to-end demo run (conftest.e2e_run) for both files
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e")]
 
 CONTRACT = [
     "redacted/segments.parquet", "redacted/participants.csv", "redacted/redaction_summary.json",

@@ -15,7 +15,8 @@ from tests.conftest import ROOT
 NOTEBOOKS = ["01_codings_explorer", "02_topics", "03_country_comparison"]
 PANDAS_COLWIDTH = 50  # pandas' display.max_colwidth: a cut cell ends in "..." just under it
 
-pytestmark = pytest.mark.slow
+# one test process runs the shared end-to-end demo run (conftest.e2e_run) for both files
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("e2e")]
 
 
 @pytest.fixture(scope="module")
