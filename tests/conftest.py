@@ -89,7 +89,3 @@ def e2e_run(tmp_path_factory):
     assert result.exit_code == 0, result.output
     return out, result.output, params
 
-
-def pytest_collection_modifyitems(config, items):
-    """Long tests (marked slow) first, so the two test processes finish together."""
-    items.sort(key=lambda item: 0 if item.get_closest_marker("slow") else 1)

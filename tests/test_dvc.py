@@ -96,11 +96,20 @@ def test_dvc_status_after_codebook_edit(tmp_path):
         target = repo / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, target)
+    _keep_per_country(repo / "corpora" / "demo", 7)
     env = dict(os.environ, PATH=f"{ROOT / '.venv' / 'bin'}{os.pathsep}{os.environ['PATH']}",
                DVC_NO_ANALYTICS="1", HF_HUB_OFFLINE="1")
     params = (repo / "params.yaml").read_text(encoding="utf-8")
-    (repo / "params.yaml").write_text(params.replace(
-        "review_dir: private/review", f"review_dir: {tmp_path / 'private'}"), encoding="utf-8")
+    # the wiring is what is tested: lighter settings than the analysis (one topic fit, fewer
+    # permutations and draws, PNG figures at 100 dpi) keep the run short
+    for before, after in (("review_dir: private/review", f"review_dir: {tmp_path / 'private'}"),
+                          ("stability_runs: 3", "stability_runs: 1"),
+                          ("n_permutations: 9999", "n_permutations: 999"),
+                          ("bootstrap: 1000", "bootstrap: 200"),
+                          ("formats: [png, svg, pdf]", "formats: [png]"), ("dpi: 300", "dpi: 100")):
+        assert before in params, before
+        params = params.replace(before, after)
+    (repo / "params.yaml").write_text(params, encoding="utf-8")
 
     def run(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run(list(args), cwd=repo, env=env, capture_output=True, text=True,
@@ -157,3 +166,24 @@ def _headline_values(shown, path: str, key: str) -> list:
 
     walk(shown)
     return [v for v in values if v is not None]
+
+
+def _keep_per_country(corpus: Path, n: int) -> None:
+    """The copy's demo corpus cut to the first `n` participants of each country (the wiring
+    is what is tested; a third of the corpus keeps the run short)."""
+    import csv
+
+    with open(corpus / "metadata.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    kept, seen = [], {}
+    for record in rows:
+        seen[record["country"]] = seen.get(record["country"], 0) + 1
+        if seen[record["country"]] <= n:
+            kept.append(record)
+        else:
+            for path in (corpus / "transcripts").glob(f"{record['participant_id']}.*"):
+                path.unlink()
+    with open(corpus / "metadata.csv", "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(kept)
