@@ -12,7 +12,7 @@ export DVC_NO_ANALYTICS := 1
 export MPLBACKEND := Agg
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: setup repro test lint bench clean gazetteers
+.PHONY: setup repro test test-long lint bench clean gazetteers
 
 setup: $(STAMP)
 
@@ -33,6 +33,10 @@ repro: setup
 
 test: setup
 	$(VENV)/bin/pytest -q
+
+# The long tests (a 20 MB transcript under a 2 GiB memory cap: about 6 minutes on 2 cores).
+test-long: setup
+	$(VENV)/bin/pytest -q -m long -n 0
 
 lint: setup
 	$(VENV)/bin/ruff check pipeline tests bench

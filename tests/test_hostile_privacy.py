@@ -257,6 +257,7 @@ def test_participant_ids_must_be_opaque_and_the_message_does_not_echo_them(tmp_p
 
 # ------------------------------------------------------------ 11. long transcripts
 @pytest.mark.slow
+@pytest.mark.long
 def test_a_20_mb_long_transcript_is_redacted_within_2_gb(tmp_path):
     """20 MB in one transcript through `stage redact`, in a fresh process whose memory is
     capped at 2 GiB (`resource.setrlimit(RLIMIT_DATA)`: heap and private mappings, inherited
