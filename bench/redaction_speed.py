@@ -124,7 +124,8 @@ def run_system(system: str, corpus: Path, n_process: int) -> dict:
         from pipeline.redaction.core import analyzer_config, get_analyzer
 
         params = RedactionParams(review_dir=None)
-        get_analyzer(analyzer_config(params))  # model loading is not throughput
+        if n_process == 1:  # model loading is not throughput (workers warm up below)
+            get_analyzer(analyzer_config(params))
 
         def corpus_of(documents):
             transcripts = []

@@ -27,6 +27,8 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
+from pipeline.artifacts import as_bool  # CSV flags ('True'/'False') as booleans
+
 OUT = Path(os.environ.get("TESTIMONY_OUTPUTS", "../outputs"))
 info = pd.read_csv(OUT / "topics" / "topic_info.csv")
 doc_topics = pd.read_parquet(OUT / "topics" / "doc_topics.parquet")
@@ -35,11 +37,6 @@ overlap = pd.read_csv(OUT / "topics" / "topic_code_overlap.csv")
 metrics = json.loads((OUT / "metrics" / "topics.json").read_text(encoding="utf-8"))
 label_column = "label_en" if "label_en" in info.columns else "label"
 labels = info.set_index("topic")[label_column].astype(str)
-
-
-def as_bool(column: pd.Series) -> pd.Series:
-    """CSV booleans come back as bool or as 'True'/'False' strings depending on the run."""
-    return column.astype(str).str.lower() == "true"
 
 
 def readable(frame: pd.DataFrame, text_columns: list[str]):

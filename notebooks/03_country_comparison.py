@@ -26,6 +26,8 @@ import numpy as np
 import pandas as pd
 from IPython.display import Markdown, display
 
+from pipeline.artifacts import as_bool  # CSV flags ('True'/'False') as booleans
+
 # %% tags=["parameters"]
 CODE = None  # theme whose quotes are shown; None reads the first divergent theme
 
@@ -35,11 +37,6 @@ prevalence = pd.read_csv(OUT / "tables" / "prevalence_by_country.csv")
 divergences = pd.read_csv(OUT / "tables" / "divergences.csv", keep_default_na=False)
 convergences = pd.read_csv(OUT / "tables" / "convergences.csv", keep_default_na=False)
 quotes = pd.read_csv(OUT / "report" / "quotes.csv", keep_default_na=False)
-
-
-def as_bool(column: pd.Series) -> pd.Series:
-    """CSV booleans come back as bool or as 'True'/'False' strings depending on the run."""
-    return column.astype(str).str.lower() == "true"
 
 
 def readable(frame: pd.DataFrame, text_columns: list[str]):
