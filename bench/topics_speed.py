@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import pandas as pd  # noqa: E402
 
 from pipeline.artifacts import OutputPaths  # noqa: E402
-from pipeline.codebook_info import codebook_entries  # noqa: E402
+from pipeline.coding.codebook import code_entries  # noqa: E402
 from pipeline.logs import setup_logging  # noqa: E402
 from pipeline.params import load_params  # noqa: E402
 from pipeline.topics import model_topics, sentence_model  # noqa: E402
@@ -75,7 +75,7 @@ def main() -> int:
 
     segments = pd.read_parquet(paths.segments)
     codings = pd.read_parquet(paths.codings) if paths.codings.exists() else None
-    codebook = codebook_entries(params.coding.codebook)
+    codebook = code_entries(params.coding.codebook)
     t0 = time.perf_counter()
     sentence = sentence_model()
     load = time.perf_counter() - t0

@@ -14,12 +14,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.coding.agreement import agree, binary_scores, evaluate_coding
-from pipeline.coding.codebook import fold, load_codebook, parse_codebook, parse_term
+from pipeline.coding.codebook import load_codebook, parse_codebook
 from pipeline.coding.export import QDC_NAMESPACE, codebook_markdown, codebook_qdc
 from pipeline.coding.matcher import Coder, mask_tags, participant_codes
+from pipeline.coding.terms import parse_term
 from pipeline.corpus import render_transcript
 from pipeline.errors import ConfigError
 from pipeline.params import CodingParams, Params
+from pipeline.text import fold
 
 ROOT = Path(__file__).resolve().parents[1]
 CODEBOOK = ROOT / "codebooks" / "trafficking_themes.yaml"

@@ -73,7 +73,7 @@ def fake_run(tmp_path: Path) -> tuple[Params, OutputPaths]:
         {"replacements_by_type": {"PERSON": 40, "PHONE": 3}, "participants_excluded_withdrawn": 1}))
     codebook = tmp_path / "codebook.yaml"
     codebook.write_text(
-        "families:\n" + "".join(f"  - id: {f}\n    label: {{en: {f}}}\n"
+        "families:\n" + "".join(f"  {f}: {{en: {f}}}\n"
                                 for f in sorted(set(FAMILIES.values())))
         + "codes:\n" + "".join(f"  - id: {c}\n    family: {FAMILIES[c]}\n    label: {{en: {c}}}\n"
                                f"    definition: d\n" for c in CODES), encoding="utf-8")

@@ -155,8 +155,8 @@ def _participants() -> pd.DataFrame:
 
 @functools.cache
 def _codes() -> tuple[list[dict], dict]:
-    from pipeline.codebook_info import code_entries as _codebook_codes
-    from pipeline.codebook_info import family_entries as _codebook_families
+    from pipeline.coding.codebook import code_entries as _codebook_codes
+    from pipeline.coding.codebook import family_entries as _codebook_families
 
     return _codebook_codes(CODEBOOK), _codebook_families(CODEBOOK)
 

@@ -54,3 +54,28 @@ def test_settings_live_in_one_module():
     stray = [p.relative_to(ROOT).as_posix() for p in MODULES
              if p.name.endswith("params.py") and p != PIPELINE / "params.py"]
     assert not stray
+
+
+def test_one_codebook_reader_whose_summary_agrees_with_the_full_codebook():
+    """Every stage reads the codebook through `pipeline.coding.codebook`: the `code` stage's
+    full validation and the later stages' summary see the same codes, families, labels and
+    care codes."""
+    from pipeline.coding import codebook as reader
+    path = ROOT / "codebooks" / "trafficking_themes.yaml"
+    full = reader.load_codebook(path)
+    assert reader.code_families(path) == {c.id: c.family for c in full.codes}
+    assert reader.code_labels(path, "es") == {c.id: c.label.es for c in full.codes}
+    assert reader.family_labels(path) == {f: labels.en for f, labels in full.families.items()}
+    assert reader.valence_codes(path) == [c.id for c in full.codes if c.valence]
+    # YAML is parsed in these modules only (each reads its own kind of file); the codebook in
+    # coding/codebook.py alone, so a second, differently tolerant codebook reader cannot creep in
+    yaml_readers = set()
+    for module in (ROOT / "pipeline").rglob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and ast.unparse(node.func).split(".")[-1] in (
+                    "read_yaml", "safe_load", "load", "load_all") and (
+                    "yaml" in ast.unparse(node) or ast.unparse(node.func) == "read_yaml"):
+                yaml_readers.add(module.relative_to(ROOT).as_posix())
+    assert yaml_readers == {"pipeline/io.py", "pipeline/params.py", "pipeline/corpus/card.py",
+                            "pipeline/coding/codebook.py",
+                            "pipeline/redaction/name_evidence.py"}

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.codebook_info import codebook_entries
+from pipeline.coding.codebook import code_entries
 from pipeline.params import Params, TopicParams
 from pipeline.topics import (
     OUTLIER,
@@ -153,9 +153,14 @@ def test_seed_words_from_codebook_per_language():
 
 
 def test_codebook_absent_or_odd(tmp_path):
-    assert codebook_entries(tmp_path / "missing.yaml") == []
+    from pipeline.errors import ConfigError
+    assert code_entries(tmp_path / "missing.yaml") == []
+    (tmp_path / "cb.yaml").write_text("codes:\n  - id: A\n    label: {en: x}\n")
+    assert [c["id"] for c in code_entries(tmp_path / "cb.yaml")] == ["A"]
+    # one codebook layout for every stage: an entry that is not a code is named, not skipped
     (tmp_path / "cb.yaml").write_text("codes:\n  - id: A\n    label: {en: x}\n  - nothing\n")
-    assert [c["id"] for c in codebook_entries(tmp_path / "cb.yaml")] == ["A"]
+    with pytest.raises(ConfigError, match=r"codes\.1"):
+        code_entries(tmp_path / "cb.yaml")
 
 
 # --------------------------------------------------------------------------- the model

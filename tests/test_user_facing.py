@@ -120,8 +120,8 @@ def qdc_root(real_codebook):
 
 
 def _project(codebook_path: Path = CODEBOOK) -> tuple[bytes, dict[str, str]]:
-    from pipeline.codebook_info import code_entries as _codebook_codes
-    from pipeline.codebook_info import family_entries as _codebook_families
+    from pipeline.coding.codebook import code_entries as _codebook_codes
+    from pipeline.coding.codebook import family_entries as _codebook_families
     from pipeline.report.qdpx import build_project
 
     codes = _codebook_codes(codebook_path)

@@ -8,70 +8,17 @@ separated by spaces; `word*` is a prefix (at least 3 letters) and `...` skips 0-
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from pipeline.coding.terms import parse_term
 from pipeline.errors import ConfigError
 from pipeline.io import read_yaml
-from pipeline.text import fold
 
 CODE_ID = re.compile(r"^[A-Z][A-Z0-9_]{1,63}$")
 RULE_ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
-GAP = "..."
-GAP_MAX = 3
-_WORD = re.compile(r"^[\w'’-]+\*?$")
-_SPLIT_CLITIC = re.compile(r"^(.+?)('s|’s)$")
-
-
-
-
-@dataclass(frozen=True)
-class Slot:
-    word: str  # folded
-    prefix: bool = False
-    gap: bool = False
-
-
-def parse_phrase(phrase: str) -> list[Slot]:
-    """One phrase (no `|`) -> slots. Raises ValueError with a readable reason."""
-    words = phrase.split()
-    if not words:
-        raise ValueError("empty phrase (check for '||' or a trailing '|')")
-    slots: list[Slot] = []
-    for word in words:
-        if word == GAP:
-            if not slots or slots[-1].gap:
-                raise ValueError(f"'...' must come between two words in {phrase!r}")
-            slots.append(Slot("", gap=True))
-            continue
-        if not _WORD.match(word):
-            raise ValueError(f"{word!r} in {phrase!r} has characters a word cannot have "
-                             "(use letters, digits, ', -, and * only at the end)")
-        prefix = word.endswith("*")
-        base = fold(word.rstrip("*"))
-        if prefix and len(base) < 3:
-            raise ValueError(f"prefix {word!r} is too short (at least 3 letters before '*')")
-        clitic = _SPLIT_CLITIC.match(base)
-        if clitic and not prefix:
-            slots.extend([Slot(clitic.group(1)), Slot("'s")])
-            continue
-        for k, part in enumerate(p for p in base.split("-") if p):
-            if k:
-                slots.append(Slot("-"))
-            slots.append(Slot(part, prefix=prefix))
-    if slots[-1].gap:
-        raise ValueError(f"'...' must come between two words in {phrase!r}")
-    return slots
-
-
-def parse_term(term: str) -> list[list[Slot]]:
-    """A term -> its alternative phrases."""
-    if not isinstance(term, str) or not term.strip():
-        raise ValueError("empty term")
-    return [parse_phrase(p.strip()) for p in term.split("|")]
 
 
 class Strict(BaseModel):
@@ -296,3 +243,82 @@ def parse_codebook(data: Any, source: str = "codebook") -> Codebook:
 def load_codebook(path: Path | str) -> Codebook:
     data = read_yaml(path, "the codebook was not found; set coding.codebook in params.yaml")
     return parse_codebook(data, str(path))
+
+
+# ---------------------------------------------------------------------------- summary view
+# The stages after `code` (topics, compare, figures, report) need only ids, families, labels
+# and which codes carry a valence. They read the same file, in the same layout, through the
+# same YAML reader; only the fields they use are required, so any codebook the `code` stage
+# accepted reads here too, and a codebook in another layout is an error naming the entry.
+
+
+class CodeSummary(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    id: str
+    family: str = ""
+    label: dict[str, str] | str | None = None
+    valence: bool = False
+
+
+class CodebookSummary(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    families: dict[str, dict[str, str] | str] = Field(default_factory=dict)
+    codes: list[CodeSummary] = Field(default_factory=list)
+
+
+def read_summary(path: Path | str | None) -> CodebookSummary:
+    """The codebook's summary view; an absent codebook gives an empty one (the later stages
+    then show code ids)."""
+    if path is None or not Path(path).exists():
+        return CodebookSummary()
+    data = read_yaml(path, "the codebook was not found; set coding.codebook in params.yaml")
+    try:
+        return CodebookSummary.model_validate(data if data is not None else {})
+    except ValidationError as exc:
+        problems = [_describe(e) for e in exc.errors()]
+        raise ConfigError(f"{path}: the codebook's families or codes cannot be read:\n  "
+                          + "\n  ".join(problems)) from None
+
+
+def _in_language(label: dict[str, str] | str | None, language: str) -> str:
+    if isinstance(label, dict):
+        return label.get(language) or label.get("en") or ""
+    return label or ""
+
+
+def code_entries(path: Path | str | None) -> list[dict]:
+    """Each code as a mapping (id, family, label, definition, ... as written), in codebook
+    order: what the topics seed from and the REFI-QDA export renders."""
+    return [{**code.model_dump(exclude_unset=True), "id": code.id, "family": code.family}
+            for code in read_summary(path).codes]
+
+
+def code_families(path: Path | str | None) -> dict[str, str]:
+    """code id -> family id, in codebook order ({} if there is no codebook)."""
+    return {code.id: code.family for code in read_summary(path).codes}
+
+
+def code_labels(path: Path | str | None, language: str = "en") -> dict[str, str]:
+    """code id -> human label in `language` (falls back to English, then the id)."""
+    return {code.id: _in_language(code.label, language) or code.id
+            for code in read_summary(path).codes}
+
+
+def valence_codes(path: Path | str | None) -> list[str] | None:
+    """Codes whose entry says `valence: true` (care codes), or None when no entry gives a
+    valence field (then the comparison takes the codes the coder gave a valence)."""
+    codes = read_summary(path).codes
+    if not any("valence" in code.model_fields_set for code in codes):
+        return None
+    return [code.id for code in codes if code.valence]
+
+
+def family_entries(path: Path | str | None) -> dict[str, object]:
+    """family id -> labels ({en, es} or a string), as written."""
+    return dict(read_summary(path).families)
+
+
+def family_labels(path: Path | str | None, language: str = "en") -> dict[str, str]:
+    """family id -> label in `language` ({} when absent: the figures then show the ids)."""
+    return {family: text for family, label in read_summary(path).families.items()
+            if (text := _in_language(label, language))}

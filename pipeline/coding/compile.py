@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
-from pipeline.coding.codebook import GAP_MAX, Codebook, Rule, Slot, parse_term
+from pipeline.coding.codebook import Codebook, Rule
 from pipeline.coding.keys import Cue, MatchKey, evidence, label, unless, with_
+from pipeline.coding.terms import GAP_MAX, Slot, parse_term
 from pipeline.errors import ConfigError
 
 MAX_EXPANSIONS = 256

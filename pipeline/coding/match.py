@@ -7,10 +7,9 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
-from pipeline.coding.codebook import fold
 from pipeline.coding.compile import CompiledRules
 from pipeline.coding.keys import Matches
-from pipeline.text import TAG_PATTERN
+from pipeline.text import TAG_PATTERN, fold
 
 TAG = TAG_PATTERN
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from spacy.tokens import Span
 
-from pipeline.coding.codebook import Codebook, fold
+from pipeline.coding.codebook import Codebook
 from pipeline.coding.keys import Cue, Matches
 from pipeline.params import CodingParams
+from pipeline.text import fold
 
 CLAUSE_PUNCT = {",", ";", ":", "—", "–", "(", ")", "¿", "?", "!", "¡", ".", '"', "…"}
 

@@ -8,7 +8,7 @@ import pandas as pd
 
 from pipeline import compare
 from pipeline.artifacts import OutputPaths
-from pipeline.codebook_info import code_families, valence_codes
+from pipeline.coding.codebook import code_families, valence_codes
 from pipeline.coder_error import (
     adjusted_prevalence,
     coding_reliability,

@@ -15,7 +15,7 @@ from pipeline.artifacts import (
     read_convergences,
     read_divergences,
 )
-from pipeline.codebook_info import code_families, code_labels, family_labels
+from pipeline.coding.codebook import code_families, code_labels, family_labels
 from pipeline.io import atomic_dir
 from pipeline.params import Params
 from pipeline.stages.common import stage_main

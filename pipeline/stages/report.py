@@ -14,7 +14,7 @@ from pipeline.artifacts import (
     read_convergences,
     read_divergences,
 )
-from pipeline.codebook_info import code_entries, code_labels, family_entries
+from pipeline.coding.codebook import code_entries, code_labels, family_entries
 from pipeline.coding.matcher import is_answer
 from pipeline.io import atomic_dir
 from pipeline.params import Params

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.artifacts import OutputPaths
-from pipeline.codebook_info import codebook_entries
+from pipeline.coding.codebook import code_entries
 from pipeline.errors import PipelineError
 from pipeline.headline import write_headline
 from pipeline.io import atomic_dir, write_csv, write_json, write_parquet
@@ -32,7 +32,7 @@ def run(params: Params, out_dir: Path, corpus_dir: Path) -> dict:  # noqa: ARG00
         codings = pd.read_parquet(paths.codings)
     else:
         log.warning("topics: %s not found; topics are not compared with codes", paths.codings)
-    codebook = codebook_entries(params.coding.codebook)
+    codebook = code_entries(params.coding.codebook)
     if not codebook:
         log.warning("topics: codebook %s not found or empty", params.coding.codebook)
 
