@@ -77,13 +77,15 @@ def run(corpus: Annotated[Path, typer.Option(help="corpus folder (metadata.csv +
         check_review_dir(loaded.redaction.review_dir, out, corpus)
         preflight(loaded)
         summaries: dict[str, dict] = {}
+        seconds: dict[str, float] = {}
         for name in STAGES:
             if name == "evaluate" and skip_evaluate:
                 continue
             current = name
             started = time.perf_counter()
             summaries[name] = _run_stage(name, loaded, out, corpus) or {}
-            log.info("stage %s done in %.1f s", name, time.perf_counter() - started)
+            seconds[name] = time.perf_counter() - started
+            log.info("stage %s done in %.1f s", name, seconds[name])
         mark_complete(out)
     except PipelineError as exc:
         if current is not None:
@@ -103,6 +105,20 @@ def run(corpus: Annotated[Path, typer.Option(help="corpus folder (metadata.csv +
             if key.startswith("participants"):
                 continue
             typer.echo(f"  [{name}] {key}: {value}")
+    for line in timing_lines(seconds):
+        typer.echo(line)
+
+
+def timing_lines(seconds: dict[str, float]) -> list[str]:
+    """The per-stage timing summary printed at the end of `testimony run`."""
+    total = sum(seconds.values())
+    width = max((len(name) for name in seconds), default=5)
+    lines = ["Time per stage"]
+    for name, value in seconds.items():
+        share = 100 * value / total if total else 0.0
+        lines.append(f"  {name:<{width}}  {value:8.1f} s  {share:5.1f} %")
+    lines.append(f"  {'total':<{width}}  {total:8.1f} s")
+    return lines
 
 
 @app.command()

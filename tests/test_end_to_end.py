@@ -114,6 +114,16 @@ def test_metrics_written(e2e_run):
     assert summary["participants_excluded_withdrawn"] == 2
 
 
+def test_run_ends_with_a_timing_summary_per_stage(e2e_run):
+    from pipeline.cli import STAGES
+    _, output, _ = e2e_run
+    table = output[output.index("Time per stage"):].splitlines()
+    rows = {line.split()[0]: float(line.split()[1]) for line in table[1:] if line.strip()}
+    assert list(rows) == [*STAGES, "total"]
+    assert all(value > 0 for value in rows.values())
+    assert abs(sum(rows[s] for s in STAGES) - rows["total"]) < 0.1 * len(STAGES)
+
+
 def test_report_recovers_the_regional_contrasts(e2e_run):
     """The contrasts of the regional report that the demo corpus encodes (THEMES.md)."""
     out, _, _ = e2e_run

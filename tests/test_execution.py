@@ -100,3 +100,95 @@ def test_task_data_never_shows_itself():
     assert "Rosa" not in repr(texts) and "951" not in str(texts)
     assert repr(texts) == "<2 private texts>" and list(texts)[0].startswith("Me llamo")
 
+
+
+def run_code(redacted_from: Path, out: Path, workers: int, cache: Path | None) -> None:
+    import shutil
+
+    from pipeline.params import parse_params
+    from pipeline.stages import code
+
+    if not (out / "redacted").exists():
+        shutil.copytree(redacted_from / "redacted", out / "redacted")
+    params = parse_params({"engine": {"workers": workers,
+                                      "cache_dir": str(cache) if cache else None}})
+    code.run(params, out, Path("unused"))
+
+
+def test_coding_on_dask_and_from_the_cache_gives_the_same_codings(tmp_path, monkeypatch,
+                                                                   caplog):
+    """Participants coded apart (two Dask workers, tasks of two), together (one process) or
+    taken from the per-participant cache: byte-identical codings; the cache holds no text."""
+    import logging
+
+    import pandas as pd
+
+    from pipeline.coding import incremental
+
+    corpus = small_corpus(tmp_path / "corpus")
+    run_redact(corpus, tmp_path / "redacted", tmp_path, workers=1, cache=None)
+    cache = tmp_path / "cache"
+    run_code(tmp_path / "redacted", tmp_path / "one", workers=1, cache=cache)
+    one = digests(tmp_path / "one" / "coding")
+    codings = pd.read_parquet(tmp_path / "one" / "coding" / "codings.parquet")
+    assert set(codings["code"]) >= {"DISTRUST_JUSTICE"}
+    monkeypatch.setattr(incremental, "TASK_PARTICIPANTS", 2)
+    run_code(tmp_path / "redacted", tmp_path / "dask", workers=2, cache=None)
+    assert digests(tmp_path / "dask" / "coding") == one
+    with caplog.at_level(logging.INFO, logger="pipeline"):
+        run_code(tmp_path / "redacted", tmp_path / "again", workers=1, cache=cache)
+    assert "0 participant(s) coded, 6 reused from the cache" in caplog.text
+    assert digests(tmp_path / "again" / "coding") == one
+    # one participant's redacted text changes: only they are coded again
+    segments_path = tmp_path / "again" / "redacted" / "segments.parquet"
+    segments = pd.read_parquet(segments_path)
+    changed = segments["participant_id"] == "PE-03"
+    segments.loc[changed, "text"] = segments.loc[changed, "text"].str.replace(
+        "sin pago", "sin ningún pago")
+    segments.to_parquet(segments_path)
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="pipeline"):
+        run_code(tmp_path / "redacted", tmp_path / "again", workers=1, cache=cache)
+    assert "1 participant(s) coded, 5 reused from the cache" in caplog.text
+    stored = "".join(p.read_text("utf-8") for p in (cache / "coding").rglob("*.json"))
+    assert '"evidence":{"at":' in stored
+    for words in ("confío en la justicia", "trabajé sin", "PERSON_", "Buenos días"):
+        assert words not in stored
+
+
+def test_coding_cache_places_text_or_stores_nothing(tmp_path):
+    from pipeline.coding.cache import CodingCache
+
+    cache = CodingCache(tmp_path, "settings")
+    text = "I did not trust the police.\n\x00\nThey never called me back."
+    rows = [{"code": "DISTRUST_JUSTICE", "evidence": "trust the police", "snippet": "",
+             "score": float("nan"), "negated": False}]
+    assert cache.put("ab12", text, rows, [])
+    assert "police" not in (tmp_path / "ab" / "ab12.json").read_text("utf-8")
+    restored, cands = cache.get("ab12", text)
+    assert restored[0]["evidence"] == "trust the police" and cands == []
+    assert restored[0]["snippet"] == "" and restored[0]["score"] != restored[0]["score"]
+    # text that is not in the participant's turns is never written
+    assert not cache.put("cd34", text, [{"evidence": "words from elsewhere"}], [])
+    assert not (tmp_path / "cd" / "cd34.json").exists()
+    assert cache.get("cd34", text) is None and cache.misses == 1
+
+
+def test_coding_cache_key_follows_segments_and_settings(tmp_path, monkeypatch):
+    import pandas as pd
+
+    from pipeline.coding import cache as module
+    from pipeline.params import CodingParams
+
+    segments = pd.DataFrame({"segment_id": ["P-T1"], "participant_id": ["P"],
+                             "turn_index": [1], "speaker": ["participant"], "start": [0],
+                             "end": [5], "language": ["en"], "text": ["Hello"]})
+    params = CodingParams()
+    base = module.CodingCache(tmp_path, module.settings_digest(params)).key(segments)
+    assert base == module.CodingCache(tmp_path, module.settings_digest(params)).key(segments)
+    assert base != module.CodingCache(tmp_path, module.settings_digest(
+        params.model_copy(update={"snippet_chars": params.snippet_chars + 1}))).key(segments)
+    assert base != module.CodingCache(tmp_path, module.settings_digest(params)).key(
+        segments.assign(text=["Hello!"]))
+    monkeypatch.setattr(module, "code_version", lambda: "another version")
+    assert base != module.CodingCache(tmp_path, module.settings_digest(params)).key(segments)

@@ -14,8 +14,9 @@ import pandas as pd
 from pipeline.artifacts import OutputPaths
 from pipeline.coding.codebook import load_codebook
 from pipeline.coding.export import codebook_markdown, codebook_qdc, codebook_taguette_csv
-from pipeline.coding.run import code_corpus
+from pipeline.coding.incremental import code_corpus_incremental
 from pipeline.errors import InputError, Problem
+from pipeline.guards import project_path
 from pipeline.headline import write_headline
 from pipeline.io import write_csv, write_parquet, write_text
 from pipeline.params import Params
@@ -44,7 +45,10 @@ def run(params: Params, out_dir: Path, corpus_dir: Path) -> dict:  # noqa: ARG00
     began = time.perf_counter()
     codebook = load_codebook(params.coding.codebook)
     segments = read_segments(paths.segments)
-    codings, table, candidates = code_corpus(segments, codebook, params.coding)
+    cache = project_path(params.engine.cache_dir) / "coding" if params.engine.cache_dir \
+        else None
+    codings, table, candidates = code_corpus_incremental(segments, codebook, params.coding,
+                                                         params.engine, cache)
     participants = sorted(segments["participant_id"].astype(str).unique())
     write_parquet(paths.review_candidates, candidates)
     write_parquet(paths.codings, codings)

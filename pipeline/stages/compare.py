@@ -8,7 +8,6 @@ import pandas as pd
 
 from pipeline import compare
 from pipeline.artifacts import OutputPaths
-from pipeline.coding.codebook import code_families, valence_codes
 from pipeline.coder_error import (
     adjusted_prevalence,
     coding_reliability,
@@ -16,6 +15,7 @@ from pipeline.coder_error import (
     divergence_robustness,
     load_coder_error,
 )
+from pipeline.coding.codebook import code_families, valence_codes
 from pipeline.headline import write_headline
 from pipeline.io import atomic_dir
 from pipeline.params import Params
