@@ -396,8 +396,9 @@ def test_one_fold_for_coding_and_redaction(text):
     import re
 
     from pipeline import text as shared
-    from pipeline.coding import codebook
+    from pipeline.coding import match, negation, terms
 
-    assert codebook.fold is shared.fold
+    assert match.fold is shared.fold and negation.fold is shared.fold
+    assert terms.fold is shared.fold
     spaced = "".join(" " if c.isspace() or c in shared.DASHES else c for c in text)
     assert fold(text) == re.sub(r" +", " ", shared.fold(spaced))

@@ -220,7 +220,7 @@ def test_code_stage_writes_taguette_codebook(tmp_path, monkeypatch):
     pd.DataFrame([{"segment_id": "MX-01-T000", "participant_id": "MX-01", "turn_index": 0,
                    "speaker": "participant", "text": "synthetic", "start": 0, "end": 9,
                    "language": "en"}]).to_parquet(paths.segments)
-    monkeypatch.setattr(code_stage, "code_corpus", lambda *a, **k: (
+    monkeypatch.setattr(code_stage, "code_corpus_incremental", lambda *a, **k: (
         pd.DataFrame({"rule": pd.Series([], dtype=str)}),
         pd.DataFrame({"present": pd.Series([], dtype=int)}), pd.DataFrame()))
     params = Params.model_validate({"coding": {"codebook": str(CODEBOOK)}})
