@@ -31,7 +31,8 @@ from pipeline.coding.matcher import Coder  # noqa: E402
 from pipeline.coding.run import code_corpus  # noqa: E402
 from pipeline.params import load_params  # noqa: E402
 
-SETS = {"train": ["corpora/demo"], "validation": ["corpora/heldout", "corpora/validation",
+SETS = {"train": ["corpora/demo"], "calibration": ["corpora/calibration"],
+        "validation": ["corpora/heldout", "corpora/validation",
                                                   "corpora/validation2"],
         "test": ["corpora/test"]}
 RUNS = ROOT / "bench" / "results" / "runs"
@@ -48,8 +49,11 @@ def redacted(corpus: Path, params) -> Path:
 def f1_table(gold: pd.DataFrame, pred: pd.DataFrame, codes: list[str]) -> dict:
     per = {}
     for code in codes:
-        g = gold[code].to_numpy() == 1
-        p = pred[code].to_numpy() == 1
+        known = gold[code].notna().to_numpy()   # a corpus whose gold leaves a code out
+        if not known.any():
+            continue
+        g = gold[code].to_numpy()[known] == 1
+        p = pred[code].to_numpy()[known] == 1
         tp, fp, fn = int((g & p).sum()), int((~g & p).sum()), int((g & ~p).sum())
         tn = int((~g & ~p).sum())
         prec = tp / (tp + fp) if tp + fp else (1.0 if not fn else 0.0)
@@ -88,14 +92,15 @@ def evaluate_set(name: str, corpora: list[str], params, codebook, coder) -> dict
         preds.append(table.pivot_table(index="participant_id", columns="code",
                                        values="present", aggfunc="max"))
         gold = pd.read_csv(corpus / "gold" / "themes.csv", dtype={"participant_id": str})
-        golds.append(gold.pivot_table(index="participant_id", columns="code",
-                                      values="present", aggfunc="max"))
+        gold = gold.pivot_table(index="participant_id", columns="code", values="present",
+                                aggfunc="max")
+        golds.append(gold)  # codes a gold file has no rows for stay unknown (NaN) below
         metas.append(pd.read_csv(out / "redacted" / "participants.csv",
                                  dtype={"participant_id": str}))
     meta = pd.concat(metas, ignore_index=True)
     ids = sorted(meta["participant_id"])
     codes = codebook.ids
-    gold = pd.concat(golds).reindex(index=ids, columns=codes).fillna(0).astype(int)
+    gold = pd.concat(golds).reindex(index=ids).fillna(0).reindex(columns=codes)
     pred = pd.concat(preds).reindex(index=ids, columns=codes).fillna(0).astype(int)
     lang = meta.set_index("participant_id")["language"].reindex(ids)
     country = meta.set_index("participant_id")["country"].reindex(ids)
@@ -108,10 +113,13 @@ def evaluate_set(name: str, corpora: list[str], params, codebook, coder) -> dict
     errors = []
     for c in sorted(country.unique()):
         mask = (country == c).to_numpy()
-        errors.extend(np.abs(gold[mask].mean() - pred[mask].mean()) * 100)
+        known = gold[mask].notna()
+        errors.extend((np.abs(gold[mask].mean() - pred[mask].where(known).mean()) * 100)
+                      .dropna())
     report["prevalence_mae_points"] = float(np.mean(errors))
-    human = conclusions(gold, meta, params.compare)
-    auto = conclusions(pred, meta, params.compare)
+    kept = [c for c in codes if gold[c].notna().all()]  # conclusions on codes with gold
+    human = conclusions(gold[kept].astype(int), meta, params.compare)
+    auto = conclusions(pred[kept], meta, params.compare)
     report["conclusions"] = {"human": len(human), "recovered": len(human & auto),
                              "false": len(auto - human),
                              "missed": sorted(f"{k}:{c}" for k, c in human - auto),
@@ -131,7 +139,7 @@ def main() -> int:
     params = load_params(ROOT / "params.yaml")
     codebook = load_codebook(ROOT / params.coding.codebook)
     coder = Coder(codebook, params.coding)
-    names = ["train", "validation"] + (["test"] if args.test else [])
+    names = ["train", "calibration", "validation"] + (["test"] if args.test else [])
     reports = [evaluate_set(n, SETS[n], params, codebook, coder) for n in names]
     print(f"{'set':11s} {'lang':4s} {'n':>3s} {'P':>6s} {'R':>6s} {'F1':>6s} {'minF1':>6s}")
     for r in reports:

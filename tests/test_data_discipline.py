@@ -56,3 +56,18 @@ def test_redaction_rules_and_lists_share_no_seven_word_run_with_evaluation_trans
     found = [f"{path.name} ~ {evaluation[run]}" for path in files
              for run in _runs(path.read_text(encoding="utf-8")) if run in evaluation]
     assert found == [], "rewrite these in your own words: " + "; ".join(sorted(set(found)))
+
+
+
+def test_the_calibration_corpus_was_written_apart_from_the_evaluation_transcripts():
+    """The calibration corpus is training data from writers who saw no evaluation text. Whole
+    interviews written apart still share stock phrases ("is there anything else you want to
+    add"), so this bounds the share of shared seven-word runs: a copied passage would share
+    hundreds."""
+    evaluation = _evaluation_runs()
+    runs = set()
+    for path in sorted((ROOT / "corpora" / "calibration" / "transcripts").glob("*")):
+        runs |= _runs(path.read_text(encoding="utf-8"))
+    shared = runs & set(evaluation)
+    assert len(runs) > 30000
+    assert len(shared) / len(runs) < 0.005, f"{len(shared)} of {len(runs)} runs shared"
