@@ -24,10 +24,12 @@ bench/results/scale.json). No transcript text is printed or logged.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import io
 import json
 import logging
+import math
 import os
 import platform
 import random
@@ -200,6 +202,33 @@ def build_corpus(factor: int, out_dir: Path, seed: int = 0, source: Path = DEMO)
     return out_dir
 
 
+def add_transcripts(corpus: Path, count: int, factor: int, seed: int = 0,
+                    source: Path = DEMO) -> list[str]:
+    """Add `count` new transcripts to an N x corpus built by `build_corpus` (copy N+1 of the
+    first demo participants that have a transcript, varied like the others); their ids."""
+    corpus = Path(corpus)
+    with open(source / "metadata.csv", encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        fieldnames = list(reader.fieldnames or [])
+        rows = [r for r in reader if r.get("consent", "").strip().lower() == "granted"]
+    files = {p.stem: p for p in sorted((source / "transcripts").iterdir()) if p.is_file()}
+    rows = [r for r in rows if r["participant_id"].strip() in files]
+    added, new_rows = [], []
+    for k in range(count):
+        row = rows[k % len(rows)]
+        pid = row["participant_id"].strip()
+        new_id = copy_id(pid, factor + 1 + k // len(rows), factor)
+        original = files[pid]
+        (corpus / "transcripts" / f"{new_id}{original.suffix}").write_bytes(
+            vary_transcript(original, seed, new_id))
+        new_rows.append({**row, "participant_id": new_id})
+        added.append(new_id)
+    with open(corpus / "metadata.csv", "a", encoding="utf-8", newline="") as handle:
+        csv.DictWriter(handle, fieldnames=fieldnames, lineterminator="\n").writerows(new_rows)
+    log.info("added %d transcripts to %s", count, corpus)
+    return added
+
+
 def count_granted(corpus: Path) -> tuple[int, int]:
     """(rows, rows with consent granted) of a corpus's metadata.csv."""
     with open(Path(corpus) / "metadata.csv", encoding="utf-8-sig", newline="") as handle:
@@ -235,12 +264,16 @@ def _child_env() -> dict[str, str]:
     return env
 
 
-def run(corpus: Path, out: Path, params: Path = DEFAULT_PARAMS) -> dict:
-    """Run the pipeline once on `corpus` into `out` in a child process and measure it."""
+def run(corpus: Path, out: Path, params: Path = DEFAULT_PARAMS,
+        private: Path | None = None) -> dict:
+    """Run the pipeline once on `corpus` into `out` in a child process and measure it.
+    `private`: the folder for the review file and the caches (default: a new temporary one,
+    so the run is cold; pass the same folder twice to measure a warm re-run)."""
     corpus, out = Path(corpus).resolve(), Path(out).resolve()
     rows, granted = count_granted(corpus)
-    with tempfile.TemporaryDirectory(prefix="bench-scale-private-") as private:
-        private_dir = Path(private)
+    with contextlib.ExitStack() as stack:
+        private_dir = Path(private) if private is not None else Path(stack.enter_context(
+            tempfile.TemporaryDirectory(prefix="bench-scale-private-")))
         if private_dir.resolve().is_relative_to(ROOT):
             raise RuntimeError("the temporary folder is inside the repository; set TMPDIR")
         params_file = private_dir / "params.yaml"
@@ -280,6 +313,28 @@ def run(corpus: Path, out: Path, params: Path = DEFAULT_PARAMS) -> dict:
 
 # ------------------------------------------------------------------ CLI
 
+PER_TRANSCRIPT_STAGES = ("redact", "code")
+
+
+def incremental_run(full: dict, corpus_dir: Path, out_dir: Path, factor: int, args,
+                    private: Path) -> dict:
+    """Add `args.increment` new transcripts and re-run with the first run's caches: the time
+    of the per-transcript stages as a share of theirs in the full (cold) run."""
+    count = max(1, math.ceil(args.increment * full["transcripts"]))
+    add_transcripts(corpus_dir, count, factor, seed=args.seed)
+    again = run(corpus_dir, out_dir, args.params, private)
+    full_s = sum(full["stages_s"].get(n, 0.0) for n in PER_TRANSCRIPT_STAGES)
+    again_s = sum(again["stages_s"].get(n, 0.0) for n in PER_TRANSCRIPT_STAGES)
+    share = round(again_s / full_s, 4) if full_s else None
+    print(f"factor {factor:>3}  +{count} transcripts ({args.increment:.1%}): "
+          + " ".join(f"{n}={again['stages_s'].get(n, float('nan')):.1f}"
+                     for n in again["stages_s"])
+          + f"  per-transcript stages {again_s:.1f} s = {share:.1%} of the full run's "
+            f"{full_s:.1f} s", flush=True)
+    return {"added": count, **again, "per_transcript_stages_s": round(again_s, 1),
+            "per_transcript_share_of_full": share}
+
+
 def _line(result: dict, stage_names: list[str]) -> str:
     stages = " ".join(f"{name}={result['stages_s'].get(name, float('nan')):.1f}"
                       for name in stage_names)
@@ -296,6 +351,9 @@ def main() -> int:
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--params", type=Path, default=DEFAULT_PARAMS)
+    parser.add_argument("--increment", type=float, default=None, metavar="SHARE",
+                        help="after each cold run, add this share of new transcripts (0.01: "
+                             "1%%) and run again with the caches of the first run")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
@@ -310,8 +368,13 @@ def main() -> int:
             started = time.perf_counter()
             build_corpus(factor, corpus_dir, seed=args.seed)
             build_s = time.perf_counter() - started
-            result = {"factor": factor, "seed": args.seed, "build_corpus_s": round(build_s, 1),
-                      **run(corpus_dir, out_dir, args.params)}
+            with tempfile.TemporaryDirectory(prefix="bench-scale-private-") as private:
+                result = {"factor": factor, "seed": args.seed,
+                          "build_corpus_s": round(build_s, 1),
+                          **run(corpus_dir, out_dir, args.params, Path(private))}
+                if args.increment:
+                    result["increment"] = incremental_run(result, corpus_dir, out_dir, factor,
+                                                          args, Path(private))
         results.append(result)
         stage_names += [n for n in result["stages_s"] if n not in stage_names]
         print(_line(result, stage_names), flush=True)

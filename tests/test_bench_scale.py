@@ -146,3 +146,16 @@ def test_bench_params_keep_private_files_out_of_the_repository(tmp_path):
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     params = load_params(path)  # still a valid params file
     assert params.redaction.review_dir == str(tmp_path / "review")
+
+
+def test_add_transcripts_extends_a_built_corpus_with_new_varied_copies(tmp_path):
+    corpus = scale.build_corpus(1, tmp_path / "corpus", seed=0)
+    rows_before, granted_before = scale.count_granted(corpus)
+    added = scale.add_transcripts(corpus, 3, factor=1, seed=0)
+    rows_after, granted_after = scale.count_granted(corpus)
+    assert (rows_after, granted_after) == (rows_before + 3, granted_before + 3)
+    assert len(set(added)) == 3 and all(a.endswith("-R002") for a in added)
+    for new_id in added:
+        new = next((corpus / "transcripts").glob(f"{new_id}.*")).read_bytes()
+        first = next((corpus / "transcripts").glob(f"{new_id[:-5]}-R001.*")).read_bytes()
+        assert new != first  # varied: no cache keyed on content can short-cut it
