@@ -14,8 +14,18 @@ from pipeline.logs import progress
 from pipeline.params import CodingParams
 
 
+def skip_factory_entry_points() -> None:
+    """Build spaCy pipelines without importing every package that registers a pipeline
+    factory. presidio-analyzer registers its Hugging Face token pipe there, so each coding
+    process imported Presidio and transformers (about 6 s) for a component no model here
+    uses; the coder's models need only spaCy's own factories."""
+    from spacy import util
+    util.registry._entry_point_factories.entry_points = False
+
+
 def load_models(params: CodingParams, languages: list[str]) -> dict:
     import spacy
+    skip_factory_entry_points()
     models = {}
     for lang in languages:
         name = params.models.get(lang)
