@@ -366,3 +366,22 @@ def test_evaluate_coding_by_language_and_segments(tmp_path):
     participants.to_csv(tmp_path / "out" / "redacted" / "participants.csv", index=False)
     cli = agree(gold_path, tmp_path / "out" / "coding" / "participant_codes.csv")
     assert cli["overall"]["macro"] == report["overall"]["macro"]
+
+
+def test_the_coder_loads_its_models_without_importing_presidio_or_transformers():
+    """spaCy imports every package registering a pipeline factory; the coder skips that
+    (presidio-analyzer's Hugging Face pipe pulled in transformers: about 6 s per process)."""
+    import subprocess
+    import sys
+
+    script = ("import sys\n"
+              "from pipeline.coding.coder import load_models\n"
+              "from pipeline.params import CodingParams\n"
+              "models = load_models(CodingParams(), ['en', 'es'])\n"
+              "assert models['es'].pipe_names and models['en'].pipe_names\n"
+              "print(sorted(m for m in ('presidio_analyzer', 'transformers') "
+              "if m in sys.modules))\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            cwd=ROOT, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1] == "[]"
