@@ -1,10 +1,15 @@
 """Time the code stage on an outputs folder that already has redacted segments.
 
-Usage: python bench/coding_speed.py [OUT_DIR] [--cold]   (default: outputs)
+Usage: python bench/coding_speed.py [OUT_DIR] [--cold] [--reuse] [--one-process]
+(default OUT_DIR: outputs)
 
 Includes loading the spaCy models and the sentence encoder, embedding the exemplar bank and
 every participant unit. --cold uses an empty embedding cache (the first run on a corpus);
-without it the project's cache is used as a re-run would. Prints peak RSS.
+without it the project's cache is used as a re-run would. Every participant is coded
+(`engine.cache_dir` off) unless --reuse lets the per-participant cache answer. Workers come
+from params.yaml's `engine` (two local Dask workers by default; --one-process: none). Prints
+peak RSS of this process (with Dask, each worker's is its own: use --one-process for the
+stage's memory).
 """
 
 from __future__ import annotations
@@ -31,6 +36,10 @@ def main() -> int:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     out = Path(args[0] if args else "outputs")
     params = load_params("params.yaml")
+    if "--reuse" not in sys.argv:
+        params.engine.cache_dir = None  # code every participant (no per-participant cache)
+    if "--one-process" in sys.argv:
+        params.engine.workers = 1  # everything here: the peak RSS is the whole stage's
     began = time.perf_counter()
     with tempfile.TemporaryDirectory() as cold:
         if "--cold" in sys.argv:
