@@ -61,6 +61,60 @@ def write_parquet(target: Path | str, frame: pd.DataFrame) -> Path:
     return Path(target)
 
 
+class ParquetStream:
+    """A Parquet file written part by part (memory holds one row group, not the table),
+    under a temporary name renamed over the target only when every part is in.
+
+    Row groups end after `rows_per_group` rows whatever the parts' sizes, so the file's bytes
+    depend only on the rows, not on how they arrived."""
+
+    def __init__(self, target: Path | str, schema, rows_per_group: int = 65536):
+        self.target = Path(target)
+        self.schema = schema
+        self.rows_per_group = rows_per_group
+        self.rows = 0
+        self._buffer: list[pd.DataFrame] = []
+        self._buffered = 0
+        self._writer = None
+        self._path_context = None
+        self._tmp: Path | None = None
+
+    def __enter__(self):
+        import pyarrow.parquet as pq
+
+        self._path_context = atomic_path(self.target)
+        self._tmp = self._path_context.__enter__()
+        self._writer = pq.ParquetWriter(self._tmp, self.schema)
+        return self
+
+    def write(self, frame: pd.DataFrame) -> None:
+        if frame.empty:
+            return
+        self._buffer.append(frame)
+        self._buffered += len(frame)
+        self.rows += len(frame)
+        while self._buffered >= self.rows_per_group:
+            self._flush(self.rows_per_group)
+
+    def _flush(self, count: int) -> None:
+        import pyarrow as pa
+
+        joined = pd.concat(self._buffer, ignore_index=True)
+        head, rest = joined.iloc[:count], joined.iloc[count:]
+        self._writer.write_table(pa.Table.from_pandas(head, schema=self.schema,
+                                                      preserve_index=False))
+        self._buffer = [rest] if len(rest) else []
+        self._buffered = len(rest)
+
+    def __exit__(self, kind, value, traceback) -> None:
+        try:
+            if kind is None and self._buffered:
+                self._flush(self._buffered)
+            self._writer.close()
+        finally:
+            self._path_context.__exit__(kind, value, traceback)
+
+
 def _files(folder: Path) -> set[str]:
     return {str(p.relative_to(folder)) for p in folder.rglob("*") if not p.is_dir()}
 

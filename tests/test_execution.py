@@ -192,3 +192,27 @@ def test_coding_cache_key_follows_segments_and_settings(tmp_path, monkeypatch):
         segments.assign(text=["Hello!"]))
     monkeypatch.setattr(module, "code_version", lambda: "another version")
     assert base != module.CodingCache(tmp_path, module.settings_digest(params)).key(segments)
+
+
+def test_a_parquet_stream_writes_the_same_bytes_however_the_rows_arrive(tmp_path):
+    import pandas as pd
+    import pyarrow as pa
+
+    from pipeline.io import ParquetStream
+
+    schema = pa.schema([("id", pa.large_string()), ("n", pa.int64())])
+    frame = pd.DataFrame({"id": [f"P{i}" for i in range(25)], "n": list(range(25))})
+    for name, parts in (("one", [frame]), ("many", [frame.iloc[:3], frame.iloc[3:3],
+                                                     frame.iloc[3:17], frame.iloc[17:]])):
+        with ParquetStream(tmp_path / f"{name}.parquet", schema, rows_per_group=10) as sink:
+            for part in parts:
+                sink.write(part)
+        assert sink.rows == 25
+    assert (tmp_path / "one.parquet").read_bytes() == (tmp_path / "many.parquet").read_bytes()
+    assert pd.read_parquet(tmp_path / "one.parquet").equals(frame)
+    # a failure half-way leaves no file behind, and no temporary file either
+    with pytest.raises(RuntimeError):
+        with ParquetStream(tmp_path / "broken.parquet", schema) as sink:
+            sink.write(frame)
+            raise RuntimeError("stopped")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["many.parquet", "one.parquet"]

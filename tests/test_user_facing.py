@@ -222,7 +222,7 @@ def test_code_stage_writes_taguette_codebook(tmp_path, monkeypatch):
                    "language": "en"}]).to_parquet(paths.segments)
     monkeypatch.setattr(code_stage, "code_corpus_incremental", lambda *a, **k: (
         pd.DataFrame({"rule": pd.Series([], dtype=str)}),
-        pd.DataFrame({"present": pd.Series([], dtype=int)}), pd.DataFrame()))
+        pd.DataFrame({"present": pd.Series([], dtype=int)}), 0))
     params = Params.model_validate({"coding": {"codebook": str(CODEBOOK)}})
     code_stage.run(params, paths.root, Path("unused"))
     target = paths.coding / "codebook_taguette.csv"

@@ -90,6 +90,9 @@ class CodingCache:
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json"
 
+    def has(self, key: str) -> bool:
+        return self._path(key).is_file()
+
     def get(self, key: str, text: str) -> tuple[list[dict], list[dict]] | None:
         try:
             data = json.loads(self._path(key).read_text(encoding="utf-8"))

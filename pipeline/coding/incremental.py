@@ -17,7 +17,7 @@ from pipeline.coding.aggregate import participant_codes
 from pipeline.coding.cache import CodingCache, settings_digest, turn_text
 from pipeline.coding.codebook import Codebook, load_codebook
 from pipeline.coding.language import CODING_COLUMNS
-from pipeline.coding.review import CANDIDATE_COLUMNS
+from pipeline.coding.review import CANDIDATE_COLUMNS, candidate_schema
 from pipeline.coding.semantic_coder import AUDIT_COLUMNS
 from pipeline.execution import Private
 
@@ -68,48 +68,89 @@ def _frame(rows: list[dict], columns: list[str], sort: list[str]) -> pd.DataFram
     return frame.sort_values(sort, kind="stable").reset_index(drop=True)
 
 
+class _Collected:
+    """Review candidates kept in memory (when no file is given to stream them to)."""
+
+    def __init__(self):
+        self.parts: list[pd.DataFrame] = []
+        self.rows = 0
+
+    def __enter__(self):
+        return self
+
+    def write(self, frame: pd.DataFrame) -> None:
+        self.parts.append(frame)
+        self.rows += len(frame)
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+    def frame(self) -> pd.DataFrame:
+        return pd.concat(self.parts, ignore_index=True) if self.parts else \
+            pd.DataFrame(columns=list(CANDIDATE_COLUMNS))
+
+
 def code_corpus_incremental(segments: pd.DataFrame, codebook: Codebook, coding, engine,
-                            cache_folder: Path | None
-                            ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+                            cache_folder: Path | None, candidates_target: Path | None = None
+                            ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | int]:
     """(codings, participant codes, review candidates), as `run.code_corpus` gives them, with
     each participant's result reused from the cache (under `cache_folder`; None: no cache)
-    when nothing that decides it changed. `engine`: params.engine (where the rest runs)."""
+    when nothing that decides it changed. `engine`: params.engine (where the rest runs).
+
+    With `candidates_target`, the review candidates (thousands of rows per participant) are
+    streamed to that Parquet file participant by participant and their count is returned in
+    place of the table: memory then holds one participant's candidates, not the corpus's."""
     from pipeline.execution import LocalExecutor, executor_for
+    from pipeline.io import ParquetStream
 
     digest = settings_digest(coding)
     cache = CodingCache(cache_folder, digest) if cache_folder is not None else None
     by_participant = {str(pid): group for pid, group in
                       segments.groupby(segments["participant_id"].astype(str), sort=True)}
-    results: dict[str, tuple[list, list]] = {}
-    todo: list[str] = []
-    for pid, group in by_participant.items():
-        cached = cache.get(cache.key(group), turn_text(group)) if cache else None
-        if cached is None:
-            todo.append(pid)
-        else:
-            results[pid] = cached
-    tasks = [(digest, coding, Private(rec for pid in todo[i:i + TASK_PARTICIPANTS]
+    # who must be coded; a cached result is read only when its turn comes below, so the
+    # cached candidates are never all in memory at once
+    todo = [pid for pid, group in by_participant.items()
+            if cache is None or not cache.has(cache.key(group))]
+    batches = [todo[i:i + TASK_PARTICIPANTS] for i in range(0, len(todo), TASK_PARTICIPANTS)]
+    tasks = [(digest, coding, Private(rec for pid in batch
                                       for rec in by_participant[pid].to_dict("records")))
-             for i in range(0, len(todo), TASK_PARTICIPANTS)]
+             for batch in batches]
     # one task is coded here: starting a cluster would cost more than it saves
     runner = executor_for(engine) if len(tasks) > 1 or engine.scheduler else LocalExecutor()
-    with runner as executor:
-        batches = [todo[i:i + TASK_PARTICIPANTS] for i in range(0, len(todo), TASK_PARTICIPANTS)]
-        for pids, batch in zip(batches, executor.map(code_participants, tasks, desc="coding"),
-                               strict=True):
-            for pid, result in zip(pids, batch, strict=True):
-                results[pid] = result
+    candidate_columns = list(CANDIDATE_COLUMNS)
+    sink = ParquetStream(candidates_target, candidate_schema()) if candidates_target \
+        else _Collected()
+    codings_rows: list[dict] = []
+    to_code = set(todo)
+    with runner as executor, sink:
+        fresh = _in_participant_order(batches, executor.map(code_participants, tasks,
+                                                            desc="coding"))
+        for pid, group in by_participant.items():
+            result = None
+            if pid not in to_code:
+                result = cache.get(cache.key(group), turn_text(group))
+                if result is None:  # unreadable since it was listed: code it here
+                    result = code_participants(digest, coding,
+                                               group.to_dict("records"))[0]
+            else:
+                result = next(fresh)
                 if cache is not None:
-                    group = by_participant[pid]
                     cache.put(cache.key(group), turn_text(group), *result)
+            codings_rows.extend(result[0])
+            sink.write(_frame(result[1], candidate_columns, ["participant_id", "start",
+                                                              "code"]))
     if cache is not None:
         log.info("code: %d participant(s) coded, %d reused from the cache", len(todo),
                  len(by_participant) - len(todo))
     semantic = coding.semantic.enabled
     columns = list(CODING_COLUMNS) + (AUDIT_COLUMNS if semantic else [])
-    codings = _frame([row for pid in by_participant for row in results[pid][0]], columns,
-                     ["participant_id", "start", "code", "rule"])
-    cands = _frame([row for pid in by_participant for row in results[pid][1]],
-                   list(CANDIDATE_COLUMNS), ["participant_id", "start", "code"])
+    codings = _frame(codings_rows, columns, ["participant_id", "start", "code", "rule"])
     table = participant_codes(codings, list(by_participant), codebook, coding)
-    return codings, table, cands
+    return codings, table, (sink.rows if candidates_target else sink.frame())
+
+
+def _in_participant_order(batches: list[list[str]], results):
+    """One (codings, candidates) per participant, from per-task lists of them."""
+    for batch, result in zip(batches, results, strict=True):
+        assert len(batch) == len(result)
+        yield from result

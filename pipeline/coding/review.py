@@ -38,6 +38,16 @@ def no_candidates() -> pd.DataFrame:
     return pd.DataFrame(columns=CANDIDATE_COLUMNS)
 
 
+def candidate_schema():
+    """The column types of review_candidates.parquet (written part by part)."""
+    import pyarrow as pa
+    text = pa.large_string()
+    return pa.schema([("unit_id", text), ("participant_id", text), ("language", text),
+                      ("start", pa.int64()), ("end", pa.int64()), ("text", text),
+                      ("code", text), ("score", pa.float64()), ("threshold", pa.float64()),
+                      ("nearest_exemplar", text)])
+
+
 def candidates(units: pd.DataFrame, probs: dict[str, np.ndarray], thresholds: dict[str, float],
                nearest: dict[str, list[str]]) -> pd.DataFrame:
     """Unit x code decisions worth reviewing (score >= CANDIDATE_MIN_SCORE), redacted text."""

@@ -47,10 +47,10 @@ def run(params: Params, out_dir: Path, corpus_dir: Path) -> dict:  # noqa: ARG00
     segments = read_segments(paths.segments)
     cache = project_path(params.engine.cache_dir) / "coding" if params.engine.cache_dir \
         else None
-    codings, table, candidates = code_corpus_incremental(segments, codebook, params.coding,
-                                                         params.engine, cache)
+    codings, table, n_candidates = code_corpus_incremental(
+        segments, codebook, params.coding, params.engine, cache,
+        candidates_target=paths.review_candidates)
     participants = sorted(segments["participant_id"].astype(str).unique())
-    write_parquet(paths.review_candidates, candidates)
     write_parquet(paths.codings, codings)
     write_csv(paths.participant_codes, table)
     write_text(paths.codebook_qdc, codebook_qdc(codebook))
@@ -67,6 +67,7 @@ def run(params: Params, out_dir: Path, corpus_dir: Path) -> dict:  # noqa: ARG00
         "semantic codings": int((codings["rule"] == "semantic").sum())
         if "rule" in codings else 0,
         "codes present (participant x code)": int(table["present"].sum()),
+        "review candidates": n_candidates,
         "seconds": round(seconds, 1),
         "codings file": str(paths.codings),
         "participant codes": str(paths.participant_codes),
