@@ -157,19 +157,28 @@ def test_coding_on_dask_and_from_the_cache_gives_the_same_codings(tmp_path, monk
 
 
 def test_coding_cache_places_text_or_stores_nothing(tmp_path):
+    import pandas as pd
+
     from pipeline.coding.cache import CodingCache
 
     cache = CodingCache(tmp_path, "settings")
     text = "I did not trust the police.\n\x00\nThey never called me back."
     rows = [{"code": "DISTRUST_JUSTICE", "evidence": "trust the police", "snippet": "",
              "score": float("nan"), "negated": False}]
-    assert cache.put("ab12", text, rows, [])
-    assert "police" not in (tmp_path / "ab" / "ab12.json").read_text("utf-8")
-    restored, cands = cache.get("ab12", text)
-    assert restored[0]["evidence"] == "trust the police" and cands == []
+    cands = pd.DataFrame({"unit_id": ["u1", "u2", "u3"], "start": [0, 30, 0],
+                          "text": ["I did not trust the police.", "They never called me back.",
+                                   "I did not trust the police."],
+                          "code": ["A", "B", "C"], "score": [0.5, 0.25, 0.125]})
+    assert cache.put("ab12", text, rows, cands)
+    stored = (tmp_path / "ab" / "ab12.json").read_text("utf-8")
+    assert "police" not in stored and "called" not in stored
+    restored, again = cache.get("ab12", text)
+    assert restored[0]["evidence"] == "trust the police"
     assert restored[0]["snippet"] == "" and restored[0]["score"] != restored[0]["score"]
+    pd.testing.assert_frame_equal(again, cands)
     # text that is not in the participant's turns is never written
-    assert not cache.put("cd34", text, [{"evidence": "words from elsewhere"}], [])
+    assert not cache.put("cd34", text, [{"evidence": "words from elsewhere"}], cands.iloc[:0])
+    assert not cache.put("cd34", text, [], cands.assign(text="words from elsewhere"))
     assert not (tmp_path / "cd" / "cd34.json").exists()
     assert cache.get("cd34", text) is None and cache.misses == 1
 

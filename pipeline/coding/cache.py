@@ -93,19 +93,23 @@ class CodingCache:
     def has(self, key: str) -> bool:
         return self._path(key).is_file()
 
-    def get(self, key: str, text: str) -> tuple[list[dict], list[dict]] | None:
+    def get(self, key: str, text: str) -> tuple[list[dict], pd.DataFrame] | None:
+        """(codings as rows, review candidates as a table), or None when not cached."""
         try:
             data = json.loads(self._path(key).read_text(encoding="utf-8"))
-            result = (_restore(data["codings"], text), _restore(data["candidates"], text))
+            result = (_restore(data["codings"], text), _restore_columns(data["candidates"],
+                                                                        text))
         except (OSError, ValueError, KeyError, TypeError, IndexError):
             self.misses += 1
             return None
         self.hits += 1
         return result
 
-    def put(self, key: str, text: str, codings: list[dict], candidates: list[dict]) -> bool:
-        """Store a result; False (and nothing written) when a text field is not in `text`."""
-        placed = (_place(codings, text), _place(candidates, text))
+    def put(self, key: str, text: str, codings: list[dict], candidates: pd.DataFrame
+            ) -> bool:
+        """Store a result; False (and nothing written) when a text field is not in `text`.
+        Candidates (thousands of rows) are stored by column: they read back fast."""
+        placed = (_place(codings, text), _place_columns(candidates, text))
         if placed[0] is None or placed[1] is None:
             return False
         path = self._path(key)
@@ -118,7 +122,7 @@ class CodingCache:
 
 
 def _place(rows: list[dict], text: str) -> list[dict] | None:
-    """Rows with each text field replaced by [position, length] in `text`."""
+    """Rows with each text field replaced by its position and length in `text`."""
     out = []
     for row in rows:
         row = dict(row)
@@ -143,3 +147,33 @@ def _restore(rows: list[dict], text: str) -> list[dict]:
                 row[column] = text[value["at"]:value["at"] + value["length"]]
         out.append(row)
     return out
+
+
+def _place_columns(frame: pd.DataFrame, text: str) -> dict | None:
+    """A table as {column: values}, its text columns as positions and lengths in `text`."""
+    columns: dict = {"order": list(frame.columns)}
+    for column in frame.columns:
+        values = frame[column].tolist()
+        if column in TEXT_COLUMNS:
+            found: dict[str, int] = {}
+            for value in values:
+                if value not in found:
+                    found[value] = text.find(value) if value else 0
+                    if found[value] < 0:
+                        return None
+            columns[column] = {"at": [found[v] for v in values],
+                               "length": [len(v) for v in values]}
+        else:
+            columns[column] = values
+    return columns
+
+
+def _restore_columns(columns: dict, text: str) -> pd.DataFrame:
+    data = {}
+    for column in columns["order"]:
+        values = columns[column]
+        if isinstance(values, dict):
+            values = [text[a:a + n] for a, n in zip(values["at"], values["length"],
+                                                    strict=True)]
+        data[column] = values
+    return pd.DataFrame(data, columns=columns["order"])

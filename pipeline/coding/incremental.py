@@ -46,8 +46,10 @@ def _tools(digest: str, coding_params):
     return tools
 
 
-def code_participants(digest: str, coding_params, records) -> list[tuple[list, list]]:
-    """(codings, candidates) as records for each participant in `records` (their segments)."""
+def code_participants(digest: str, coding_params, records
+                      ) -> list[tuple[list, pd.DataFrame]]:
+    """(codings as records, review candidates as a table) for each participant in `records`
+    (their segments)."""
     from pipeline.coding.run import code_corpus
 
     codebook, coder, scorer = _tools(digest, coding_params)
@@ -58,7 +60,8 @@ def code_participants(digest: str, coding_params, records) -> list[tuple[list, l
     for pid in sorted(segments["participant_id"].astype(str).unique()):
         mine = codings[codings["participant_id"] == pid] if len(codings) else codings
         theirs = cands[cands["participant_id"] == pid] if len(cands) else cands
-        out.append((mine.to_dict("records"), theirs.to_dict("records")))
+        out.append((mine.to_dict("records"), theirs[list(CANDIDATE_COLUMNS)]
+                    .reset_index(drop=True)))
     return out
 
 
@@ -117,7 +120,6 @@ def code_corpus_incremental(segments: pd.DataFrame, codebook: Codebook, coding, 
              for batch in batches]
     # one task is coded here: starting a cluster would cost more than it saves
     runner = executor_for(engine) if len(tasks) > 1 or engine.scheduler else LocalExecutor()
-    candidate_columns = list(CANDIDATE_COLUMNS)
     sink = ParquetStream(candidates_target, candidate_schema()) if candidates_target \
         else _Collected()
     codings_rows: list[dict] = []
@@ -137,8 +139,8 @@ def code_corpus_incremental(segments: pd.DataFrame, codebook: Codebook, coding, 
                 if cache is not None:
                     cache.put(cache.key(group), turn_text(group), *result)
             codings_rows.extend(result[0])
-            sink.write(_frame(result[1], candidate_columns, ["participant_id", "start",
-                                                              "code"]))
+            sink.write(result[1].sort_values(["participant_id", "start", "code"],
+                                             kind="stable").reset_index(drop=True))
     if cache is not None:
         log.info("code: %d participant(s) coded, %d reused from the cache", len(todo),
                  len(by_participant) - len(todo))
