@@ -128,7 +128,6 @@ def code_corpus_incremental(segments: pd.DataFrame, codebook: Codebook, coding, 
         fresh = _in_participant_order(batches, executor.map(code_participants, tasks,
                                                             desc="coding"))
         for pid, group in by_participant.items():
-            result = None
             if pid not in to_code:
                 result = cache.get(cache.key(group), turn_text(group))
                 if result is None:  # unreadable since it was listed: code it here
@@ -154,5 +153,7 @@ def code_corpus_incremental(segments: pd.DataFrame, codebook: Codebook, coding, 
 def _in_participant_order(batches: list[list[str]], results):
     """One (codings, candidates) per participant, from per-task lists of them."""
     for batch, result in zip(batches, results, strict=True):
-        assert len(batch) == len(result)
+        if len(batch) != len(result):
+            raise RuntimeError(f"a coding task returned {len(result)} results for "
+                               f"{len(batch)} participants")
         yield from result
