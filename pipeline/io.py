@@ -33,6 +33,24 @@ def atomic_path(target: Path | str) -> Iterator[Path]:
             tmp_path.unlink()
 
 
+def code_digest(files: list[Path], root: Path, packages: tuple[str, ...]) -> str:
+    """SHA-256 of source files (path relative to `root`, then bytes) and of installed package
+    versions: what a cache keys on so that new code or models never reuse old results."""
+    import hashlib
+    from importlib import metadata
+
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    for package in packages:
+        try:
+            digest.update(f"{package}={metadata.version(package)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{package}=absent".encode())
+    return digest.hexdigest()
+
+
 def write_text(target: Path | str, text: str) -> Path:
     with atomic_path(target) as tmp:
         tmp.write_text(text, encoding="utf-8")

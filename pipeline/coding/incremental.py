@@ -71,38 +71,15 @@ def _frame(rows: list[dict], columns: list[str], sort: list[str]) -> pd.DataFram
     return frame.sort_values(sort, kind="stable").reset_index(drop=True)
 
 
-class _Collected:
-    """Review candidates kept in memory (when no file is given to stream them to)."""
-
-    def __init__(self):
-        self.parts: list[pd.DataFrame] = []
-        self.rows = 0
-
-    def __enter__(self):
-        return self
-
-    def write(self, frame: pd.DataFrame) -> None:
-        self.parts.append(frame)
-        self.rows += len(frame)
-
-    def __exit__(self, *exc) -> None:
-        pass
-
-    def frame(self) -> pd.DataFrame:
-        return pd.concat(self.parts, ignore_index=True) if self.parts else \
-            pd.DataFrame(columns=list(CANDIDATE_COLUMNS))
-
-
 def code_corpus_incremental(segments: pd.DataFrame, codebook: Codebook, coding, engine,
-                            cache_folder: Path | None, candidates_target: Path | None = None
-                            ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | int]:
-    """(codings, participant codes, review candidates), as `run.code_corpus` gives them, with
-    each participant's result reused from the cache (under `cache_folder`; None: no cache)
-    when nothing that decides it changed. `engine`: params.engine (where the rest runs).
-
-    With `candidates_target`, the review candidates (thousands of rows per participant) are
-    streamed to that Parquet file participant by participant and their count is returned in
-    place of the table: memory then holds one participant's candidates, not the corpus's."""
+                            cache_folder: Path | None, candidates_target: Path
+                            ) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """(codings, participant codes, number of review candidates), as `run.code_corpus`
+    codes them, with each participant's result reused from the cache (under `cache_folder`;
+    None: no cache) when nothing that decides it changed. `engine`: params.engine (where the
+    rest runs). The review candidates (thousands of rows per participant) are streamed to
+    the Parquet file `candidates_target` participant by participant: memory holds one
+    participant's candidates, not the corpus's."""
     from pipeline.execution import LocalExecutor, executor_for
     from pipeline.io import ParquetStream
 
@@ -120,8 +97,7 @@ def code_corpus_incremental(segments: pd.DataFrame, codebook: Codebook, coding, 
              for batch in batches]
     # one task is coded here: starting a cluster would cost more than it saves
     runner = executor_for(engine) if len(tasks) > 1 or engine.scheduler else LocalExecutor()
-    sink = ParquetStream(candidates_target, candidate_schema()) if candidates_target \
-        else _Collected()
+    sink = ParquetStream(candidates_target, candidate_schema())
     codings_rows: list[dict] = []
     to_code = set(todo)
     with runner as executor, sink:
@@ -147,7 +123,7 @@ def code_corpus_incremental(segments: pd.DataFrame, codebook: Codebook, coding, 
     columns = list(CODING_COLUMNS) + (AUDIT_COLUMNS if semantic else [])
     codings = _frame(codings_rows, columns, ["participant_id", "start", "code", "rule"])
     table = participant_codes(codings, list(by_participant), codebook, coding)
-    return codings, table, (sink.rows if candidates_target else sink.frame())
+    return codings, table, sink.rows
 
 
 def _in_participant_order(batches: list[list[str]], results):

