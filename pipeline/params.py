@@ -171,6 +171,8 @@ class TopicParams(BaseModel):
     representation: Literal["keybert", "mmr", "ctfidf"] = "keybert"
     mmr_diversity: float = Field(0.3, ge=0.0, le=1.0)
     top_n_words: int = Field(10, ge=3, le=30)
+    # a topic's words per language: only words at least this many participants use in it
+    word_min_participants: int = Field(4, ge=1)
     extra_stop_words: list[str] = Field(default_factory=list)
     # guided mode: seed topics from the codebook (labels, phrases, pattern words)
     guided: bool = False

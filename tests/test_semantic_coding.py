@@ -125,6 +125,28 @@ def test_cache_reuses_vectors_across_instances_and_stores_no_text(tmp_path):
         assert b"polic" not in raw and b"believed" not in raw
 
 
+
+def test_cache_reads_shards_of_the_older_layout_and_rewrites_them(tmp_path):
+    """Shards once held one array per key; they are still read (no re-encoding) and are
+    rewritten as two arrays, keys and vectors."""
+    from pipeline.coding.embedding import text_key
+
+    texts = ["Me ayudaron con los papeles.", "They gave me a bed for the night."]
+    inner = BagOfWords()
+    vectors = inner.embed(texts)
+    folder = tmp_path / "cache" / inner.name
+    folder.mkdir(parents=True)
+    for text, vector in zip(texts, vectors, strict=True):
+        key = text_key(inner.name, text)
+        with open(folder / f"{key[:2]}.npz", "wb") as fh:
+            np.savez(fh, **{key: vector})
+    cached = CachedEmbedder(inner, tmp_path / "cache")
+    np.testing.assert_array_equal(cached.embed(texts), vectors)
+    assert cached.misses == 0 and inner.calls == len(texts)   # only the calls above
+    for shard in folder.glob("*.npz"):
+        with np.load(shard) as data:
+            assert sorted(data.files) == ["keys", "vectors"]
+
 def test_real_encoder_is_cross_lingual():
     from pipeline.coding.embedding import get_embedder
     vectors = get_embedder("use").embed(["The police did not believe me",

@@ -307,3 +307,24 @@ def test_sentence_backend_loads_offline_and_is_deterministic(monkeypatch):
     b = embed(docs, "sentence", fast_params(), stop_words(), 1, model).embeddings
     assert a.shape == (3, 384)
     np.testing.assert_array_equal(a, b)
+
+
+def test_a_topic_word_must_be_used_by_enough_participants():
+    """A word one interviewee repeats ranks high in c-TF-IDF but is that person's, not the
+    topic's: with word_min_participants=2 it is no topic word; words several people use are."""
+    from pipeline.topics import words_by_language
+
+    texts = ["shelter bed rules zanfona zanfona zanfona", "shelter bed rules curfew",
+             "shelter bed curfew", "court judge lawyer", "court judge hearing",
+             "court lawyer hearing"]
+    units = pd.DataFrame({"clean": texts, "language": ["en"] * 6,
+                          "participant_id": ["A", "B", "C", "D", "E", "F"]})
+    topics = np.array([0, 0, 0, 1, 1, 1])
+    anyone = words_by_language(units, topics, [], 3, min_participants=1)["en"]
+    shared = words_by_language(units, topics, [], 3, min_participants=2)["en"]
+    assert "zanfona" in anyone[0]
+    assert "zanfona" not in shared[0] and set(shared[0]) <= {"shelter", "bed", "rules", "curfew"}
+    assert set(shared[1]) <= {"court", "judge", "lawyer", "hearing"} and len(shared[1]) == 3
+    # the same participant in two units still counts once
+    units["participant_id"] = ["A", "A", "A", "D", "E", "F"]
+    assert words_by_language(units, topics, [], 3, min_participants=2)["en"][0] == []

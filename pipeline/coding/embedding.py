@@ -127,7 +127,9 @@ class CachedEmbedder:
 
     The cache holds vectors only, never text: a key is a SHA-256 of the model name and the
     text. Files are `<cache_dir>/<model>/<first two hex digits>.npz`, each a small shard, so
-    adding texts rewrites only the shards they fall in.
+    adding texts rewrites only the shards they fall in. A shard holds two arrays, `keys` and
+    `vectors` (row i is key i's vector): two reads per shard, where one array per key made
+    reading a 28,000-vector cache take 5 s. Shards in that older layout are still read.
     """
 
     def __init__(self, embedder: Embedder, cache_dir: Path | None):
@@ -151,10 +153,17 @@ class CachedEmbedder:
             return
         try:
             with np.load(path) as data:
-                for key in data.files:
+                if set(data.files) == {"keys", "vectors"}:
+                    vectors = data["vectors"]
+                    for key, vector in zip(data["keys"].tolist(), vectors, strict=True):
+                        self._memory.setdefault(key, vector)
+                    return
+                for key in data.files:  # the older layout: one array per key
                     self._memory.setdefault(key, data[key])
         except (OSError, ValueError):
             log.warning("embedding cache shard %s is unreadable; it will be rebuilt", path.name)
+            return
+        self._save_shard(shard)  # rewritten once in the two-array layout
 
     def embed(self, texts: list[str]) -> np.ndarray:
         keys = [text_key(self.name, t) for t in texts]
@@ -176,11 +185,17 @@ class CachedEmbedder:
     def _save(self, new_keys: set[str]) -> None:
         if self.cache_dir is None:
             return
-        from pipeline.io import atomic_path
-        self.cache_dir.mkdir(parents=True, exist_ok=True)
         for shard in sorted({k[:2] for k in new_keys}):
-            members = {k: v for k, v in self._memory.items() if k[:2] == shard}
-            target = self.cache_dir / f"{shard}.npz"
-            with atomic_path(target) as tmp:
-                with open(tmp, "wb") as fh:
-                    np.savez(fh, **dict(sorted(members.items())))
+            self._save_shard(shard)
+
+    def _save_shard(self, shard: str) -> None:
+        from pipeline.io import atomic_path
+        if self.cache_dir is None:
+            return
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        members = sorted((k, v) for k, v in self._memory.items() if k[:2] == shard)
+        keys = np.array([k for k, _ in members], dtype="U64")
+        vectors = np.vstack([v for _, v in members]).astype(np.float32)
+        with atomic_path(self.cache_dir / f"{shard}.npz") as tmp:
+            with open(tmp, "wb") as fh:
+                np.savez(fh, keys=keys, vectors=vectors)

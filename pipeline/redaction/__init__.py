@@ -1,6 +1,12 @@
 """Redaction: Presidio (en + es) + project recognizers, consistent pseudonyms, leakage gate."""
 
-from pipeline.redaction.core import redact_corpus
-from pipeline.redaction.result import RedactionResult
+from pipeline.imports import optional_packages_hidden
+
+# Presidio imports transformers (3 s) for Hugging Face recognizers this pipeline never uses
+with optional_packages_hidden(("transformers",)):
+    import presidio_analyzer  # noqa: F401
+
+from pipeline.redaction.core import redact_corpus  # noqa: E402
+from pipeline.redaction.result import RedactionResult  # noqa: E402
 
 __all__ = ["RedactionResult", "redact_corpus"]

@@ -43,6 +43,9 @@ def _umap(params: TopicParams, n_docs: int, seed: int):
                    svd_solver="full")
     from umap import UMAP
 
+    from pipeline.topics.startup import cache_umap_compilation
+
+    cache_umap_compilation()
     neighbors = max(2, min(params.umap_neighbors, n_docs - 1))
     components = max(2, min(params.umap_components, n_docs - 2))
     return UMAP(n_neighbors=neighbors, n_components=components, min_dist=0.0, metric="cosine",

@@ -15,6 +15,7 @@ from pipeline.topics.backends import _set_threads, choose_backend, embed, senten
 from pipeline.topics.fit import OUTLIER, GroupFit, _combined, fit_model
 from pipeline.topics.quality import _mean, npmi_coherence, stability_metrics
 from pipeline.topics.seeds import seed_topics
+from pipeline.topics.startup import import_bertopic
 from pipeline.topics.tables import topic_code_overlap, topics_by_country
 from pipeline.topics.text import snippet, stop_words
 from pipeline.topics.units import _groups, build_units
@@ -39,12 +40,13 @@ def model_topics(segments: pd.DataFrame, params: TopicParams,
                  sentence: Any = None, stability: bool = True) -> TopicsResult:
     """Fit the topic model(s) on redacted participant turns and build every output table.
 
-    A corpus in one language gets one model. A mixed corpus gets one model per language
-    (topics.mixed_strategy: per_language; no offline multilingual embedding exists, and a
-    joint model only separates the languages), with topic ids numbered on across languages.
+    A corpus in one language gets one model. A mixed corpus gets one model over both
+    languages on the multilingual encoder (topics.mixed_strategy: joint, the default), or one
+    model per language with topic ids numbered on across languages (per_language).
     `sentence` lets a caller pass an already loaded sentence model (tests, benchmarks).
     """
     _set_threads()
+    import_bertopic()
     stops = stop_words(params.extra_stop_words)
     units = build_units(segments, params)
     if units.empty:
@@ -97,7 +99,8 @@ def model_topics(segments: pd.DataFrame, params: TopicParams,
     overlap = topic_code_overlap(units, topics, codings, code_ids, params)
     has_codes = not overlap.empty
 
-    lang_words = words_by_language(units, topics, stops, params.top_n_words)
+    lang_words = words_by_language(units, topics, stops, params.top_n_words,
+                                   params.word_min_participants)
     info_rows = []
     for topic in sorted(set(topics.tolist())):
         idx = np.flatnonzero(topics == topic)
