@@ -19,7 +19,7 @@ import logging
 import os
 from collections.abc import Callable, Iterator
 
-from pipeline.logs import progress
+from pipeline.logs import progress, quiet_model_version_warning
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +73,7 @@ class DaskExecutor:
                                          processes=True, dashboard_address=None,
                                          worker_dashboard_address=None)
             self._client = Client(self._cluster, set_as_default=False)
+        self._client.run(quiet_model_version_warning)   # workers do not run setup_logging
         workers = len(self._client.scheduler_info().get("workers", {}))
         log.info("engine: Dask with %d worker(s)%s", workers,
                  f" at {self.settings.scheduler}" if self.settings.scheduler

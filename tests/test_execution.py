@@ -32,13 +32,16 @@ def small_corpus(root: Path, n: int = 6) -> Path:
     return write_corpus(root, rows, files)
 
 
-def run_redact(corpus: Path, out: Path, tmp: Path, workers: int, cache: Path | None) -> None:
+def run_redact(corpus: Path, out: Path, tmp: Path, workers: int, cache: Path | None,
+               known: Path | None = None) -> None:
     from pipeline.params import parse_params
     from pipeline.stages import redact
 
     params = parse_params({"engine": {"workers": workers,
                                       "cache_dir": str(cache) if cache else None},
-                           "redaction": {"review_dir": str(tmp / f"private-{out.name}")}})
+                           "redaction": {"review_dir": str(tmp / f"private-{out.name}"),
+                                         "known_identifiers_file": str(known) if known
+                                         else None}})
     redact.run(params, out, corpus)
 
 
@@ -79,6 +82,39 @@ def test_the_cache_reuses_unchanged_transcripts_and_holds_no_text(tmp_path, capl
     for secret in ("Quispe", "Condori", "Juliaca", "951 234", "45678910", "fiscal"):
         assert secret not in stored
 
+
+
+def test_a_transcript_gated_before_is_not_gated_again_until_an_input_changes(tmp_path,
+                                                                            monkeypatch):
+    """The repaired spans of a transcript that passed the leakage gate are cached: a re-run
+    with the same inputs gives the same outputs and review file without running the gate
+    again; a new known identifier sends every transcript through repair and gate again."""
+    from pipeline.redaction import gate
+
+    gated: list[str] = []
+    check = gate.check_transcript
+
+    def counted(pid, *args, **kwargs):
+        gated.append(pid)
+        return check(pid, *args, **kwargs)
+
+    monkeypatch.setattr(gate, "check_transcript", counted)
+    corpus = small_corpus(tmp_path / "corpus", n=3)
+    cache = tmp_path / "cache"
+    run_redact(corpus, tmp_path / "first", tmp_path, workers=1, cache=cache)
+    assert sorted(gated) == ["PE-01", "PE-02", "PE-03"]
+    gated.clear()
+    run_redact(corpus, tmp_path / "second", tmp_path, workers=1, cache=cache)
+    assert gated == []
+    assert digests(tmp_path / "first") == digests(tmp_path / "second")
+    assert digests(tmp_path / "private-first") == digests(tmp_path / "private-second")
+    known = tmp_path / "known.tsv"
+    known.write_text("PERSON\tJuliaca Ticona\n", encoding="utf-8")
+    run_redact(corpus, tmp_path / "third", tmp_path, workers=1, cache=cache, known=known)
+    assert sorted(gated) == ["PE-01", "PE-02", "PE-03"]
+    stored = "".join(p.read_text("utf-8")
+                     for p in (cache / "redaction" / "gated").rglob("*.json"))
+    assert stored and "Quispe" not in stored and "Juliaca" not in stored
 
 def test_cache_keys_change_with_settings_and_code(tmp_path, monkeypatch):
     from pipeline.redaction import cache as module

@@ -44,21 +44,30 @@ def participant_codes(codings: pd.DataFrame, participants: list[str], codebook: 
     receipt_rules = {f"{c.id}/{lang}/{r.id}" for c in codebook.codes if c.valence
                      for lang, rules in c.rules.items() for r in rules
                      if r.negation == "keep" and r.valence}
-    grouped = {k: g for k, g in codings.groupby(["participant_id", "code"], sort=True)} \
-        if not codings.empty else {}
+    # positions of each (participant, code) group and its evidence count, computed once for
+    # the corpus (a table per group made this the slowest part of an incremental run)
+    positions: dict = {}
+    counts: dict = {}
+    if not codings.empty:
+        codings = codings.reset_index(drop=True)
+        evidence = ~is_answer(codings)
+        keys = [codings["participant_id"], codings["code"]]
+        positions = codings.groupby(keys, sort=True).indices
+        counts = evidence.groupby(keys, sort=True).sum().to_dict()
+        valences = codings["valence"].tolist()
+        negated = codings["negated"].astype(bool).tolist()
+        receipt = codings["rule"].isin(receipt_rules).tolist()
     rows = []
     for pid in sorted(participants):
         for code in codebook.ids:
-            group = grouped.get((pid, code))
-            count = 0 if group is None else int((~is_answer(group)).sum())
+            count = int(counts.get((pid, code), 0))
             valence = ""
             if count and code in valence_codes:
+                group = positions[(pid, code)].tolist()
                 default = valence_codes[code]
-                received = group[(group["valence"] == "") & ~group["negated"].astype(bool)
-                                 & group["rule"].isin(receipt_rules)]
-                if len(received):  # care described as received, with no judgement
-                    default = "positive"
-                cues = list(group["valence"])
+                if any(valences[i] == "" and not negated[i] and receipt[i] for i in group):
+                    default = "positive"  # care described as received, with no judgement
+                cues = [valences[i] for i in group]
                 if code in prior:
                     cues += [valence_codes[code]] * prior[code]
                 valence = fixed.get(code) or aggregate_valence(cues, params, default)

@@ -89,8 +89,9 @@ def code_corpus_incremental(segments: pd.DataFrame, codebook: Codebook, coding, 
                       segments.groupby(segments["participant_id"].astype(str), sort=True)}
     # who must be coded; a cached result is read only when its turn comes below, so the
     # cached candidates are never all in memory at once
-    todo = [pid for pid, group in by_participant.items()
-            if cache is None or not cache.has(cache.key(group))]
+    keys = {pid: cache.key(group) for pid, group in by_participant.items()} \
+        if cache is not None else {}
+    todo = [pid for pid in by_participant if cache is None or not cache.has(keys[pid])]
     batches = [todo[i:i + TASK_PARTICIPANTS] for i in range(0, len(todo), TASK_PARTICIPANTS)]
     tasks = [(digest, coding, Private(rec for pid in batch
                                       for rec in by_participant[pid].to_dict("records")))
@@ -105,14 +106,14 @@ def code_corpus_incremental(segments: pd.DataFrame, codebook: Codebook, coding, 
                                                             desc="coding"))
         for pid, group in by_participant.items():
             if pid not in to_code:
-                result = cache.get(cache.key(group), turn_text(group))
+                result = cache.get(keys[pid], turn_text(group))
                 if result is None:  # unreadable since it was listed: code it here
                     result = code_participants(digest, coding,
                                                group.to_dict("records"))[0]
             else:
                 result = next(fresh)
                 if cache is not None:
-                    cache.put(cache.key(group), turn_text(group), *result)
+                    cache.put(keys[pid], turn_text(group), *result)
             codings_rows.extend(result[0])
             sink.write(result[1].sort_values(["participant_id", "start", "code"],
                                              kind="stable").reset_index(drop=True))

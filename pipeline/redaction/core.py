@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import time
 from collections import Counter, defaultdict
@@ -44,6 +46,20 @@ def get_analyzer(config: AnalyzerConfig) -> Analyzer:
     return Analyzer(config)
 
 
+def gated_key(cache, params: RedactionParams, known: list[tuple[str, str]], pid: str,
+               language: str, texts: list[str]) -> str:
+    """Cache key of a transcript's repaired spans that passed the gate: everything the repair
+    and the gate read (the texts, the known identifiers, every redaction setting, the
+    participant id that seeds the pseudonyms, the code version inside `cache.key`)."""
+    # where the review file goes and what the known-identifiers file is called decide
+    # nothing here (the identifiers themselves are in the key)
+    decisive = params.model_dump(mode="json", exclude={"review_dir", "known_identifiers_file"})
+    settings = json.dumps({"gated": 1, "params": decisive,
+                           "known": sorted(known), "participant": pid}, sort_keys=True,
+                          ensure_ascii=False)
+    return cache.key(hashlib.sha256(settings.encode()).hexdigest(), language, texts)
+
+
 def language_of(code: str) -> str:
     return "es" if code.lower().startswith("es") else "en"
 
@@ -71,6 +87,8 @@ def redact_corpus(corpus, params: RedactionParams, executor=None,
                  for t in transcripts]
     all_spans = analyze_documents(analyzer_config(params, known), documents,
                                   batch_size=params.batch_size, executor=executor, cache=cache)
+    # repaired spans that passed the gate, beside the analysis cache (counted apart from it)
+    gated_cache = type(cache)(cache.folder / "gated") if cache is not None else None
     turn_texts: dict[str, list[str]] = {}
     review: list[tuple] = []
     by_type: Counter[str] = Counter()
@@ -80,7 +98,14 @@ def redact_corpus(corpus, params: RedactionParams, executor=None,
     for transcript, (language, texts), spans in zip(transcripts, documents, all_spans,
                                                     strict=True):
         pid = transcript.participant_id
-        spans = gate.repair(texts, spans, known, params.gate_min_score)
+        # a transcript whose analysis, repair and gate gave these spans before (same inputs,
+        # same code) passes again: its repaired spans come from the cache and the gate, a
+        # deterministic function of the same inputs, is not run a second time
+        key = gated_key(gated_cache, params, known, pid, language, texts) \
+            if gated_cache is not None else None
+        gated = gated_cache.get(key) if key is not None else None
+        spans = gated if gated is not None else gate.repair(texts, spans, known,
+                                                            params.gate_min_score)
         originals = {fold(text[s.start:s.end]) for text, ss in zip(texts, spans, strict=True)
                      for s in ss}
         originals |= {fold(v) for _, v in known}
@@ -102,8 +127,12 @@ def redact_corpus(corpus, params: RedactionParams, executor=None,
                     context=text[max(0, span.start - CONTEXT_CHARS):span.end + CONTEXT_CHARS]))
                 return value
             redacted_turns.append(apply_spans(text, turn_spans, replace))
-        gate.check_transcript(pid, texts, redacted_turns, spans, known, params.gate_min_score,
-                              generated=getattr(pseudo, "generated", frozenset()))
+        if gated is None:
+            gate.check_transcript(pid, texts, redacted_turns, spans, known,
+                                  params.gate_min_score,
+                                  generated=getattr(pseudo, "generated", frozenset()))
+            if key is not None:
+                gated_cache.put(key, spans)
         turn_texts[pid] = redacted_turns
         by_type.update(counts)
         by_participant[pid] = dict(sorted(counts.items()))
