@@ -261,3 +261,21 @@ def test_a_parquet_stream_writes_the_same_bytes_however_the_rows_arrive(tmp_path
             sink.write(frame)
             raise RuntimeError("stopped")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["many.parquet", "one.parquet"]
+
+
+def test_topic_units_embedded_on_dask_workers_get_the_vectors_of_this_process(monkeypatch):
+    """Many new topic units go to the engine's workers in tasks; each text is encoded on its
+    own, so the vectors are those this process would give, in the same order."""
+    import numpy as np
+
+    from pipeline.coding.embedding import get_embedder
+    from pipeline.params import parse_params
+    from pipeline.topics import backends
+
+    monkeypatch.setattr(backends, "DISTRIBUTE_MIN_TEXTS", 4)
+    monkeypatch.setattr(backends, "TEXTS_PER_TASK", 3)
+    texts = [f"Me ayudaron con los papeles en la oficina número {i}." for i in range(7)]
+    engine = parse_params({"engine": {"workers": 2}}).engine
+    encoder = backends.EngineEncoder("use", engine)
+    assert encoder._distributed(len(texts)) and not encoder._distributed(3)
+    np.testing.assert_array_equal(encoder.embed(texts), get_embedder("use").embed(texts))

@@ -36,7 +36,7 @@ def run(params: Params, out_dir: Path, corpus_dir: Path) -> dict:  # noqa: ARG00
     if not codebook:
         log.warning("topics: codebook %s not found or empty", params.coding.codebook)
 
-    result = model_topics(segments, params.topics, codings, codebook)
+    result = model_topics(segments, params.topics, codings, codebook, engine=params.engine)
 
     with atomic_dir(paths.topics) as tmp:
         write_csv(tmp / paths.topic_info.name, result.topic_info)

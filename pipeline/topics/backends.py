@@ -69,15 +69,62 @@ class Embedder:
     embeddings: np.ndarray
 
 
-def multilingual_model(cache_dir: str | None):
-    """The coding layer's multilingual encoder (and its cache), as a BERTopic backend."""
+# Topic units to embed, at or above which they go to the engine's workers (params.engine):
+# below, starting a cluster and loading the encoder in each worker costs more than it saves
+# (the encoder takes about 8 ms a unit; 100x the demo has 51,100 units).
+DISTRIBUTE_MIN_TEXTS = 2000
+TEXTS_PER_TASK = 500
+
+
+def encode_texts(kind: str, texts) -> np.ndarray:
+    """A task: the vectors of `texts` by this worker's encoder (loaded once per worker). The
+    encoder embeds each text on its own, so a vector does not depend on the task it was in."""
+    from pipeline.coding.embedding import get_embedder
+    from pipeline.execution import one_thread_per_worker
+
+    one_thread_per_worker()
+    return get_embedder(kind).embed(list(texts))
+
+
+class EngineEncoder:
+    """The multilingual encoder, sending many texts at once to the engine's workers (a Dask
+    cluster) and encoding a few here. Same vectors either way."""
+
+    def __init__(self, kind: str, engine=None):
+        from pipeline.coding.embedding import get_embedder
+
+        self.kind = kind
+        self.engine = engine
+        self.local = get_embedder(kind)
+        self.name, self.dim = self.local.name, self.local.dim
+
+    def _distributed(self, count: int) -> bool:
+        engine = self.engine
+        return bool(engine is not None and count >= DISTRIBUTE_MIN_TEXTS
+                    and (engine.scheduler or engine.workers > 1))
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if not self._distributed(len(texts)):
+            return self.local.embed(texts)
+        from pipeline.execution import Private, executor_for
+
+        tasks = [(self.kind, Private(texts[i:i + TEXTS_PER_TASK]))
+                 for i in range(0, len(texts), TEXTS_PER_TASK)]
+        with executor_for(self.engine) as executor:
+            parts = list(executor.map(encode_texts, tasks, desc="embedding topic units"))
+        return np.vstack(parts).astype(np.float32)
+
+
+def multilingual_model(cache_dir: str | None, engine=None):
+    """The coding layer's multilingual encoder (and its cache), as a BERTopic backend;
+    `engine` (params.engine): where a large number of new texts is encoded."""
     from bertopic.backend import BaseEmbedder
 
     class MultilingualModel(BaseEmbedder):
         def __init__(self):
             super().__init__()
-            from pipeline.coding.embedding import CachedEmbedder, get_embedder
-            self.embedder = CachedEmbedder(get_embedder("use"),
+            from pipeline.coding.embedding import CachedEmbedder
+            self.embedder = CachedEmbedder(EngineEncoder("use", engine),
                                            Path(cache_dir) if cache_dir else None)
 
         def embed(self, documents, verbose: bool = False) -> np.ndarray:
@@ -87,9 +134,9 @@ def multilingual_model(cache_dir: str | None):
 
 
 def embed(docs: list[str], backend: str, params: TopicParams, stops: list[str],
-          seed: int, sentence: Any = None) -> Embedder:
+          seed: int, sentence: Any = None, engine=None) -> Embedder:
     if backend == "multilingual":
-        model = multilingual_model(params.cache_dir)
+        model = multilingual_model(params.cache_dir, engine)
         return Embedder(backend, model, model.embed(docs))
     if backend == "sentence":
         model = sentence if sentence is not None else sentence_model()

@@ -37,13 +37,15 @@ class TopicsResult:
 
 def model_topics(segments: pd.DataFrame, params: TopicParams,
                  codings: pd.DataFrame | None = None, codebook: list[dict] | None = None,
-                 sentence: Any = None, stability: bool = True) -> TopicsResult:
+                 sentence: Any = None, stability: bool = True, engine=None) -> TopicsResult:
     """Fit the topic model(s) on redacted participant turns and build every output table.
 
     A corpus in one language gets one model. A mixed corpus gets one model over both
     languages on the multilingual encoder (topics.mixed_strategy: joint, the default), or one
     model per language with topic ids numbered on across languages (per_language).
     `sentence` lets a caller pass an already loaded sentence model (tests, benchmarks).
+    `engine` (params.engine): where many new units are embedded (a Dask cluster); outputs do
+    not depend on it.
     """
     _set_threads()
     import_bertopic()
@@ -62,7 +64,7 @@ def model_topics(segments: pd.DataFrame, params: TopicParams,
                  params.unit, language, backend)
         if backend == "sentence" and sentence is None:
             sentence = sentence_model()
-        embedder = embed(docs, backend, params, stops, params.seed, sentence)
+        embedder = embed(docs, backend, params, stops, params.seed, sentence, engine)
         seed_ids, seeds = [], None
         if params.guided:
             seed_ids, seeds = seed_topics(codebook, stops, params.seed_words_per_code,
