@@ -185,15 +185,22 @@ class CachedEmbedder:
     def _save(self, new_keys: set[str]) -> None:
         if self.cache_dir is None:
             return
-        for shard in sorted({k[:2] for k in new_keys}):
-            self._save_shard(shard)
+        shards = {k[:2] for k in new_keys}
+        grouped: dict[str, list] = {shard: [] for shard in shards}
+        for key, vector in self._memory.items():   # one pass over memory, not one per shard
+            if key[:2] in grouped:
+                grouped[key[:2]].append((key, vector))
+        for shard in sorted(shards):
+            self._save_shard(shard, grouped[shard])
 
-    def _save_shard(self, shard: str) -> None:
+    def _save_shard(self, shard: str, members: list | None = None) -> None:
         from pipeline.io import atomic_path
         if self.cache_dir is None:
             return
         self.cache_dir.mkdir(parents=True, exist_ok=True)
-        members = sorted((k, v) for k, v in self._memory.items() if k[:2] == shard)
+        if members is None:
+            members = [(k, v) for k, v in self._memory.items() if k[:2] == shard]
+        members = sorted(members, key=lambda item: item[0])
         keys = np.array([k for k, _ in members], dtype="U64")
         vectors = np.vstack([v for _, v in members]).astype(np.float32)
         with atomic_path(self.cache_dir / f"{shard}.npz") as tmp:
