@@ -19,11 +19,14 @@ import logging
 import sys
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+import pipeline  # noqa: E402,F401 - first: pins numpy's CPU code path (cpu_paths.py)
+
+# isort: split
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 
 from pipeline import compare  # noqa: E402
 from pipeline.coding.codebook import load_codebook  # noqa: E402

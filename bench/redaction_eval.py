@@ -20,10 +20,13 @@ import shutil
 import sys
 from pathlib import Path
 
-import pandas as pd
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+import pipeline  # noqa: E402,F401 - first: pins numpy's CPU code path (cpu_paths.py)
+
+# isort: split
+import pandas as pd  # noqa: E402
 
 from pipeline.params import load_params  # noqa: E402
 from pipeline.redaction.evaluate import evaluate_redaction, surviving  # noqa: E402

@@ -28,11 +28,15 @@ import tempfile
 import time
 from pathlib import Path
 
-import pandas as pd
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+import pipeline  # noqa: E402,F401 - first: pins numpy's CPU code path (cpu_paths.py)
+
+# isort: split
+import pandas as pd  # noqa: E402
 
 from pipeline.artifacts import OutputPaths  # noqa: E402
 

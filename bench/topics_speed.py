@@ -21,6 +21,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import pipeline  # noqa: E402,F401 - first: pins numpy's CPU code path (cpu_paths.py)
+
+# isort: split
 import pandas as pd  # noqa: E402
 
 from pipeline.artifacts import OutputPaths  # noqa: E402
@@ -53,11 +56,28 @@ def summary(metrics: dict) -> dict:
     return out
 
 
+def grid_variants(specs: list[str]) -> dict[str, dict]:
+    """`key=v1,v2` settings -> one variant per combination (values parsed as YAML)."""
+    import itertools
+
+    import yaml
+
+    axes = []
+    for spec in specs:
+        key, _, values = spec.partition("=")
+        axes.append([(key, yaml.safe_load(v)) for v in values.split(",")])
+    return {" ".join(f"{k}={v}" for k, v in combo): dict(combo)
+            for combo in itertools.product(*axes)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default="outputs")
     parser.add_argument("--params", default="params.yaml")
     parser.add_argument("--compare", action="store_true")
+    parser.add_argument("--grid", nargs="+", metavar="KEY=V1,V2",
+                        help="fit every combination of these topics settings, e.g. "
+                             "umap_neighbors=15,20,30 min_topic_size=10,12")
     parser.add_argument("--stage", action="store_true",
                         help="time the whole stage (writes outputs/topics and the metrics)")
     args = parser.parse_args()
@@ -80,6 +100,8 @@ def main() -> int:
     sentence = sentence_model()
     load = time.perf_counter() - t0
     variants = VARIANTS if args.compare else {"default": {}}
+    if args.grid:
+        variants = grid_variants(args.grid)
     for name, override in variants.items():
         topic_params = params.topics.model_copy(update={}).model_validate(
             {**params.topics.model_dump(), **override})

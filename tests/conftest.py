@@ -13,6 +13,10 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
+# Before any test module imports numpy: pins its CPU code path as every stage does
+# (pipeline/cpu_paths.py), so in-process runs compute what `dvc repro` computes.
+import pipeline  # noqa: E402,F401
+
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "corpora" / "demo"
 

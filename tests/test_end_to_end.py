@@ -228,9 +228,28 @@ def test_review_and_learn_cycle_with_a_simulated_coder(e2e_run, tmp_path):
     assert not (ROOT / "codebooks" / "exemplars" / "reviewed.jsonl").exists()
 
 
-def test_topics_stage_is_byte_identical_across_processes_and_thread_settings(e2e_run, tmp_path):
-    """One multilingual topic model; two separate processes with different thread settings
-    (OMP, OpenBLAS, numba) give the same files, byte for byte."""
+# What a machine without AVX-512 (any Intel CPU from 2013 to about 2017, most AMD ones)
+# computes with no pinning: OpenBLAS's AVX2 kernels, numpy without its AVX-512 loops, numba
+# compiling for a Haswell host's features.
+HASWELL_HOST = {
+    "TESTIMONY_NATIVE_CPU": "1",
+    "OPENBLAS_CORETYPE": "Haswell",
+    "NPY_DISABLE_CPU_FEATURES": "X86_V4 AVX512_ICL AVX512_SPR",
+    "NUMBA_CPU_NAME": "haswell",
+    "NUMBA_CPU_FEATURES": "+64bit,+avx,+avx2,+bmi,+bmi2,+cmov,+cx16,+cx8,+f16c,+fma,+fsgsbase,"
+                          "+fxsr,+invpcid,+lzcnt,+mmx,+movbe,+pclmul,+popcnt,+rdrnd,+sahf,+sse,"
+                          "+sse2,+sse3,+sse4.1,+sse4.2,+ssse3,+xsave,+xsaveopt,-avx512f,-avx512bw,"
+                          "-avx512cd,-avx512dq,-avx512vl",
+}
+
+
+def test_topics_stage_is_byte_identical_across_processes_threads_and_cpu_types(e2e_run,
+                                                                               tmp_path):
+    """One multilingual topic model; two separate processes give the same files, byte for
+    byte: the first as every stage runs here (code paths pinned, one thread), the second
+    with two threads and the pin switched off on an emulated machine without AVX-512. Each
+    starts from an empty embedding cache, so the vectors are computed under each setting.
+    Equal bytes mean the pin reproduces what such a machine computes natively."""
     import os
     import shutil
     import subprocess
@@ -238,16 +257,24 @@ def test_topics_stage_is_byte_identical_across_processes_and_thread_settings(e2e
 
     out, _, params = e2e_run
     digests = []
-    for threads in ("1", "2"):
+    for threads, cpu in (("1", {}), ("2", HASWELL_HOST)):
         run_dir = tmp_path / f"run{threads}"
         for sub in ("redacted", "coding"):
             shutil.copytree(out / sub, run_dir / sub)
-        env = dict(os.environ, OMP_NUM_THREADS=threads, OPENBLAS_NUM_THREADS=threads,
-                   NUMBA_NUM_THREADS=threads, MKL_NUM_THREADS=threads)
+        run_params = run_dir / "params.yaml"
+        run_params.write_text(params.read_text(encoding="utf-8").replace(
+            "cache_dir: .cache/embeddings", f"cache_dir: {run_dir / 'embeddings'}"),
+            encoding="utf-8")
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("OPENBLAS_CORETYPE", "NPY_DISABLE_CPU_FEATURES", "NUMBA_CPU_NAME",
+                            "NUMBA_CPU_FEATURES")}
+        env.update(OMP_NUM_THREADS=threads, OPENBLAS_NUM_THREADS=threads,
+                   NUMBA_NUM_THREADS=threads, MKL_NUM_THREADS=threads, **cpu)
         result = subprocess.run([sys.executable, "-m", "pipeline.stages.topics", "--params",
-                                 str(params), "--out", str(run_dir)], cwd=ROOT, env=env,
+                                 str(run_params), "--out", str(run_dir)], cwd=ROOT, env=env,
                                 capture_output=True, text=True, timeout=900)
         assert result.returncode == 0, result.stderr[-2000:]
+        assert list((run_dir / "embeddings").rglob("*.npz")), "the embedding cache was not used"
         files = sorted(p for p in (run_dir / "topics").rglob("*") if p.is_file())
         files.append(run_dir / "metrics" / "topics.json")
         digests.append({str(p.relative_to(run_dir)): hashlib.sha256(p.read_bytes()).hexdigest()
