@@ -28,6 +28,7 @@ a redaction decision changes only if two entity readings tie to the last bit.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import platform
@@ -44,6 +45,9 @@ REQUIRED_FLAGS = frozenset({"avx", "avx2", "fma", "f16c", "bmi1", "bmi2", "movbe
 NUMPY_AVX512_GROUPS = "X86_V4 AVX512_ICL AVX512_SPR"
 # Libraries that read the variables once, when they load.
 _LOADS_AT_IMPORT = ("numpy", "numba", "scipy")
+_VARIABLES = ("OPENBLAS_CORETYPE", "NPY_DISABLE_CPU_FEATURES", "NUMBA_CPU_NAME",
+              "NUMBA_CPU_FEATURES")
+_outcome = {"this_process": ""}
 
 
 def cpu_flags(cpuinfo: Path = Path("/proc/cpuinfo")) -> frozenset[str] | None:
@@ -76,20 +80,40 @@ def pin_numeric_code_paths(environ: MutableMapping[str, str] | None = None,
                            flags: frozenset[str] | None = None,
                            machine: str | None = None) -> str:
     """Pin the code paths (see the module docstring); returns what was done, for the log."""
+    this_process = environ is None
     environ = os.environ if environ is None else environ
     if environ.get(OPT_OUT_VARIABLE, "").strip() not in ("", "0"):
-        return "native (TESTIMONY_NATIVE_CPU is set): outputs may differ between CPU types"
-    variables = pinned_environment(cpu_flags() if flags is None else flags,
-                                   platform.machine() if machine is None else machine)
-    if not variables:
-        return (f"native: this CPU is not x86-64 with {PINNED_LEVEL}, so outputs may differ "
-                "from machines that are")
-    loaded = [name for name in _LOADS_AT_IMPORT if name in sys.modules]
-    changed = [name for name, value in variables.items() if environ.get(name) != value]
-    environ.update(variables)
-    if loaded and changed:
-        log.warning("%s loaded before the pipeline: its CPU code path is not pinned, so "
-                    "outputs may differ from other machines (import pipeline first)",
-                    " and ".join(loaded))
-        return "partly pinned"
-    return f"pinned to {PINNED_LEVEL}"
+        outcome = "native (TESTIMONY_NATIVE_CPU is set): outputs may differ between CPU types"
+    else:
+        variables = pinned_environment(cpu_flags() if flags is None else flags,
+                                       platform.machine() if machine is None else machine)
+        loaded = [name for name in _LOADS_AT_IMPORT if name in sys.modules]
+        changed = [name for name, value in variables.items() if environ.get(name) != value]
+        environ.update(variables)
+        if not variables:
+            outcome = (f"native: this CPU is not x86-64 with {PINNED_LEVEL}, so outputs may "
+                       "differ from machines that are")
+        elif loaded and changed:
+            log.warning("%s loaded before the pipeline: its CPU code path is not pinned, so "
+                        "outputs may differ from other machines (import pipeline first)",
+                        " and ".join(loaded))
+            outcome = "partly pinned"
+        else:
+            outcome = f"pinned to {PINNED_LEVEL}"
+    if this_process:
+        _outcome["this_process"] = outcome
+    return outcome
+
+
+def code_path_tag() -> str:
+    """A short name for the code path this process computes with, for cache keys: results
+    computed under another path (an unpinned run, another CPU) are never reused as if they
+    were this path's. PINNED_LEVEL when pinned; otherwise `native-` and a hash of the
+    CPU's flags and the variables the libraries read."""
+    if _outcome["this_process"] == f"pinned to {PINNED_LEVEL}":
+        return PINNED_LEVEL
+    digest = hashlib.sha256(platform.machine().encode())
+    digest.update(" ".join(sorted(cpu_flags() or ())).encode())
+    for name in _VARIABLES:
+        digest.update(f"\0{name}={os.environ.get(name, '')}".encode())
+    return "native-" + digest.hexdigest()[:12]

@@ -34,12 +34,15 @@ def atomic_path(target: Path | str) -> Iterator[Path]:
 
 
 def code_digest(files: list[Path], root: Path, packages: tuple[str, ...]) -> str:
-    """SHA-256 of source files (path relative to `root`, then bytes) and of installed package
-    versions: what a cache keys on so that new code or models never reuse old results."""
+    """SHA-256 of source files (path relative to `root`, then bytes), of installed package
+    versions and of the numeric code path (pipeline/cpu_paths.py): what a cache keys on so
+    that new code, models or CPU code paths never reuse old results."""
     import hashlib
     from importlib import metadata
 
-    digest = hashlib.sha256()
+    from pipeline.cpu_paths import code_path_tag
+
+    digest = hashlib.sha256(f"cpu={code_path_tag()}".encode())
     for path in files:
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())

@@ -158,10 +158,11 @@ class TopicParams(BaseModel):
     # a corpus in several languages: one model per language, or one joint model
     mixed_strategy: Literal["per_language", "joint"] = "per_language"
     svd_components: int = Field(100, ge=2)   # tfidf backend
-    # dimension reduction before clustering: umap (seeded, stochastic) | pca (deterministic)
-    reduction: Literal["umap", "pca"] = "umap"
-    umap_neighbors: int = Field(15, ge=2)
-    umap_components: int = Field(5, ge=2)
+    # dimension reduction before clustering: spectral (Laplacian eigenmaps of the units'
+    # nearest-neighbour graph) | umap (seeded, stochastic) | pca (deterministic)
+    reduction: Literal["spectral", "umap", "pca"] = "umap"
+    umap_neighbors: int = Field(15, ge=2)     # neighbours in the graph (spectral and umap)
+    umap_components: int = Field(5, ge=2)     # dimensions kept (every reduction)
     cluster_selection: Literal["eom", "leaf"] = "leaf"    # HDBSCAN cluster_selection_method
     hdbscan_min_samples: int | None = Field(None, ge=1)   # null: same as min_topic_size
     nr_topics: int | Literal["auto"] | None = None        # merge topics after fitting

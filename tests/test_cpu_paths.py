@@ -112,3 +112,25 @@ def test_numpy_loaded_first_is_reported(tmp_path):
     if HERE_PINNED:
         assert script.stdout.strip() == "partly pinned"
         assert "numpy loaded before the pipeline" in script.stderr
+
+
+def test_caches_key_on_the_code_path(monkeypatch, tmp_path):
+    """Results computed under another code path are never reused as this path's: the tag
+    goes into every cache's code version and names the embedding cache's folder."""
+    from types import SimpleNamespace
+
+    from pipeline import cpu_paths
+    from pipeline.coding.embedding import CachedEmbedder
+    from pipeline.io import code_digest
+
+    monkeypatch.setitem(cpu_paths._outcome, "this_process", f"pinned to {PINNED_LEVEL}")
+    assert cpu_paths.code_path_tag() == PINNED_LEVEL
+    pinned_digest = code_digest([], tmp_path, ())
+    cache = CachedEmbedder(SimpleNamespace(name="model", dim=3), tmp_path)
+    assert cache.cache_dir == tmp_path / "model" / PINNED_LEVEL
+
+    monkeypatch.setitem(cpu_paths._outcome, "this_process", "native (TESTIMONY_NATIVE_CPU)")
+    native = cpu_paths.code_path_tag()
+    assert native.startswith("native-") and code_digest([], tmp_path, ()) != pinned_digest
+    monkeypatch.setenv("OPENBLAS_CORETYPE", "SkylakeX")
+    assert cpu_paths.code_path_tag() not in (native, PINNED_LEVEL)

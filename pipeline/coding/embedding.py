@@ -20,6 +20,7 @@ from typing import Protocol
 
 import numpy as np
 
+from pipeline.cpu_paths import code_path_tag
 from pipeline.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -126,7 +127,8 @@ class CachedEmbedder:
     """Wrap an embedder with an on-disk cache keyed by (model, text) hash.
 
     The cache holds vectors only, never text: a key is a SHA-256 of the model name and the
-    text. Files are `<cache_dir>/<model>/<first two hex digits>.npz`, each a small shard, so
+    text. Files are `<cache_dir>/<model>/<code path>/<first two hex digits>.npz` (the code
+    path as pipeline/cpu_paths.py names it), each a small shard, so
     adding texts rewrites only the shards they fall in. A shard holds two arrays, `keys` and
     `vectors` (row i is key i's vector): two reads per shard, where one array per key made
     reading a 28,000-vector cache take 5 s. Shards in that older layout are still read.
@@ -136,7 +138,9 @@ class CachedEmbedder:
         self.embedder = embedder
         self.name = embedder.name
         self.dim = embedder.dim
-        self.cache_dir = Path(cache_dir) / embedder.name if cache_dir else None
+        # one folder per CPU code path: vectors differ in their last bits between paths
+        self.cache_dir = (Path(cache_dir) / embedder.name / code_path_tag() if cache_dir
+                          else None)
         self._memory: dict[str, np.ndarray] = {}
         self.hits = 0
         self.misses = 0

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.params import TopicParams
-from pipeline.topics.backends import embed
+from pipeline.topics.backends import Embedder, embed
 from pipeline.topics.fit import OUTLIER, GroupFit, _combined, fit_model
 from pipeline.topics.text import TOKEN_PATTERN
 from pipeline.topics.words import ctfidf_words
@@ -62,6 +62,29 @@ def _mean(scores: dict[int, float]) -> float | None:
     return round(float(np.mean(list(scores.values()))), 4) if scores else None
 
 
+PERTURBATION = 1e-6   # the last digit the vectors keep; where two CPU types' arithmetic differs
+
+
+def _perturbed_fit(units: pd.DataFrame, groups: list[GroupFit], params: TopicParams,
+                   stops: list[str]) -> np.ndarray:
+    """The topics refitted, same seed, on vectors each moved by up to PERTURBATION per
+    component: what another machine's last bits would do. Its adjusted Rand with the main
+    fit says whether the topics are a property of the texts or of the arithmetic."""
+    rng = np.random.default_rng(params.seed)
+    parts, offset = [], 0
+    for g in groups:
+        docs = units.loc[g.index, "clean"].tolist()
+        vectors = g.embedder.embeddings
+        noise = rng.uniform(-PERTURBATION, PERTURBATION, size=vectors.shape)
+        moved = Embedder(g.embedder.backend, g.embedder.model,
+                         (vectors + noise).astype(vectors.dtype))
+        fit = fit_model(docs, moved, params, stops, params.seed, g.fit.model.seed_topic_list,
+                        representation=False)
+        parts.append((g.index, fit.topics, offset))
+        offset += int(fit.topics.max()) + 1 if (fit.topics != OUTLIER).any() else 0
+    return _combined(parts, len(units))
+
+
 def stability_metrics(units: pd.DataFrame, groups: list[GroupFit], params: TopicParams,
                       stops: list[str], main_topics: np.ndarray,
                       main_words: dict[int, list[str]]) -> dict:
@@ -85,6 +108,7 @@ def stability_metrics(units: pd.DataFrame, groups: list[GroupFit], params: Topic
                     words[t + offset] = w
             offset += int(fit.topics.max()) + 1 if (fit.topics != OUTLIER).any() else 0
         runs.append((_combined(parts, len(units)), words))
+    perturbed = _perturbed_fit(units, groups, params, stops)
     aris, overlaps = [], []
     unit_language = units["language"].astype(str).to_numpy()
     by_language: dict[str, list[float]] = {lang: [] for lang in sorted(set(unit_language))}
@@ -100,5 +124,7 @@ def stability_metrics(units: pd.DataFrame, groups: list[GroupFit], params: Topic
             "stability_seeds": [params.seed + k for k in range(len(runs))],
             "stability_ari": round(float(np.mean(aris)), 4),
             "stability_ari_min": round(float(np.min(aris)), 4),
+            "stability_ari_perturbed": round(float(adjusted_rand_score(main_topics,
+                                                                       perturbed)), 4),
             "stability_word_overlap": round(float(np.mean(overlaps)), 4),
             "n_topics_per_run": [len(set(t.tolist()) - {OUTLIER}) for t, _ in runs]}
