@@ -18,6 +18,7 @@ units, wall seconds, peak RSS of the child and the topic metrics. No text is pri
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import random
@@ -98,13 +99,19 @@ def run(factor: int, out: Path, params_path: Path) -> dict:
         if result.returncode:
             return {"factor": factor, "ok": False, "stderr_tail": result.stderr[-800:]}
         metrics = json.loads(target.topic_metrics.read_text(encoding="utf-8"))
+        # byte digest of the topic outputs: equal between two runs = deterministic
+        digest = hashlib.sha256()
+        for path in sorted(target.topics.glob("*.*")) + [target.topic_metrics]:
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return {"factor": factor, "ok": True, "participants": int(big_segments["participant_id"]
                                                             .nunique()),
             "units": metrics["n_units"], "seconds": round(seconds, 1),
             "peak_rss_mb": round(peak_mb), "topics": metrics["n_topics"],
             "share_bilingual": metrics.get("share_topics_both_languages"),
             "npmi": metrics.get("npmi_coherence"),
-            "stability_ari_by_language": metrics.get("stability_ari_by_language")}
+            "stability_ari_by_language": metrics.get("stability_ari_by_language"),
+            "stability_ari_perturbed": metrics.get("stability_ari_perturbed"),
+            "outputs_sha256": digest.hexdigest()[:16]}
 
 
 def main() -> int:

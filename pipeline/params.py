@@ -160,7 +160,7 @@ class TopicParams(BaseModel):
     svd_components: int = Field(100, ge=2)   # tfidf backend
     # dimension reduction before clustering: spectral (Laplacian eigenmaps of the units'
     # nearest-neighbour graph) | umap (seeded, stochastic) | pca (deterministic)
-    reduction: Literal["spectral", "umap", "pca"] = "umap"
+    reduction: Literal["spectral", "umap", "pca"] = "spectral"
     umap_neighbors: int = Field(15, ge=2)     # neighbours in the graph (spectral and umap)
     umap_components: int = Field(5, ge=2)     # dimensions kept (every reduction)
     cluster_selection: Literal["eom", "leaf"] = "leaf"    # HDBSCAN cluster_selection_method

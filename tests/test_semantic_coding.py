@@ -134,7 +134,7 @@ def test_cache_reads_shards_of_the_older_layout_and_rewrites_them(tmp_path):
     texts = ["Me ayudaron con los papeles.", "They gave me a bed for the night."]
     inner = BagOfWords()
     vectors = inner.embed(texts)
-    folder = tmp_path / "cache" / inner.name
+    folder = CachedEmbedder(inner, tmp_path / "cache").cache_dir
     folder.mkdir(parents=True)
     for text, vector in zip(texts, vectors, strict=True):
         key = text_key(inner.name, text)

@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.coding.codebook import code_entries
+from pipeline.errors import PipelineError
 from pipeline.params import Params, TopicParams
 from pipeline.topics import (
     OUTLIER,
@@ -328,3 +329,48 @@ def test_a_topic_word_must_be_used_by_enough_participants():
     # the same participant in two units still counts once
     units["participant_id"] = ["A", "A", "A", "D", "E", "F"]
     assert words_by_language(units, topics, [], 3, min_participants=2)["en"][0] == []
+
+
+# --------------------------------------------------------------------------- the reduction
+def _clustered_vectors(n_per=40, clusters=4, dim=32, seed=0):
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(clusters, dim))
+    points = np.vstack([c + 0.35 * rng.normal(size=(n_per, dim)) for c in centres])
+    points /= np.linalg.norm(points, axis=1, keepdims=True)
+    return np.round(points, 6).astype(np.float32), np.repeat(np.arange(clusters), n_per)
+
+
+def test_spectral_reduction_ignores_last_digit_noise_and_the_seed():
+    """The reason it is the default: 1e-6 noise on the vectors (another CPU's last bits) or
+    another seed leaves the clusters as they were."""
+    from hdbscan import HDBSCAN
+    from sklearn.metrics import adjusted_rand_score
+
+    from pipeline.topics.fit import SpectralReduction
+
+    vectors, truth = _clustered_vectors()
+    noise = np.random.default_rng(1).uniform(-1e-6, 1e-6, size=vectors.shape)
+    labels = []
+    for seed, data in ((42, vectors), (42, (vectors + noise).astype(np.float32)),
+                       (43, vectors)):
+        layout = SpectralReduction(5, 15, seed).fit(data).transform(data)
+        labels.append(HDBSCAN(min_cluster_size=10).fit(layout).labels_)
+    assert adjusted_rand_score(truth, labels[0]) > 0.8   # finds the clusters
+    assert adjusted_rand_score(labels[0], labels[1]) == 1.0
+    assert adjusted_rand_score(labels[0], labels[2]) == 1.0
+
+
+def test_spectral_reduction_cannot_place_new_units():
+    from pipeline.topics.fit import SpectralReduction
+
+    vectors, _ = _clustered_vectors(n_per=15)
+    reduction = SpectralReduction(3, 10, 0).fit(vectors)
+    assert reduction.transform(vectors).shape == (60, 3)
+    with pytest.raises(PipelineError, match="cannot place new units"):
+        reduction.transform(vectors[:10])
+
+
+def test_stability_metrics_include_the_perturbed_refit(corpus):
+    segments, codings = corpus
+    m = model_topics(segments, fast_params(stability_runs=2), codings, CODEBOOK).metrics
+    assert -1.0 <= m["stability_ari_perturbed"] <= 1.0

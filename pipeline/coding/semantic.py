@@ -78,9 +78,15 @@ def similarity_features(unit_vectors: np.ndarray, index: ExemplarIndex,
     n = unit_vectors.shape[0]
     out = {c: {"X": np.zeros((n, len(FEATURES)), dtype=np.float32),
                "nearest": np.full(n, -1, dtype=np.int64)} for c in index.codes}
+    # float64 products, then float32: in float32, OpenBLAS's AVX2 kernels give a row other
+    # last bits when it sits in another place of the block (the edge of a tile is computed
+    # by another kernel), so a unit's scores depended on which units were coded with it
+    # (in one process, or in tasks on Dask workers). In float64 the two differ far below
+    # float32's precision, and the rounding to float32 makes them equal.
+    exemplars = index.vectors.astype(np.float64).T
     for lo in range(0, n, BLOCK):
         hi = min(n, lo + BLOCK)
-        sims = unit_vectors[lo:hi] @ index.vectors.T
+        sims = (unit_vectors[lo:hi].astype(np.float64) @ exemplars).astype(np.float32)
         if self_columns is not None:
             rows = np.arange(hi - lo)
             own = self_columns[lo:hi]
