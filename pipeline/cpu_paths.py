@@ -94,9 +94,11 @@ def pin_numeric_code_paths(environ: MutableMapping[str, str] | None = None,
             outcome = (f"native: this CPU is not x86-64 with {PINNED_LEVEL}, so outputs may "
                        "differ from machines that are")
         elif loaded and changed:
-            log.warning("%s loaded before the pipeline: its CPU code path is not pinned, so "
-                        "outputs may differ from other machines (import pipeline first)",
-                        " and ".join(loaded))
+            # info, not a warning: notebooks that only read outputs load numpy first (their
+            # plotting backend does), and every stage process imports the pipeline first
+            log.info("%s loaded before the pipeline: its CPU code path is not pinned, so "
+                     "what this process computes may differ from other machines in its "
+                     "last bits (import pipeline first)", " and ".join(loaded))
             outcome = "partly pinned"
         else:
             outcome = f"pinned to {PINNED_LEVEL}"

@@ -40,6 +40,9 @@ class LocalExecutor:
         for task in progress(tasks, desc=desc):
             yield func(*task)
 
+    def for_work(self, chars: int) -> LocalExecutor:  # noqa: ARG002 - same as Dask's
+        return self
+
     def close(self) -> None:
         pass
 
@@ -79,6 +82,15 @@ class DaskExecutor:
                  f" at {self.settings.scheduler}" if self.settings.scheduler
                  else " (local cluster)")
         return self._client
+
+    def for_work(self, chars: int) -> LocalExecutor | DaskExecutor:
+        """This executor, or this process for work of at most `engine.here_max_chars`
+        characters when no cluster has started yet (results are the same either way)."""
+        if self._client is None and chars <= self.settings.here_max_chars:
+            log.info("engine: %d characters of new work, run in this process (no cluster "
+                     "started)", chars)
+            return LocalExecutor()
+        return self
 
     def map(self, func: Callable, tasks: list[tuple], desc: str) -> Iterator:
         """Results in task order; each is released on the cluster once it is here."""

@@ -50,6 +50,10 @@ class EngineParams(BaseModel):
     # per-transcript results, reused when a transcript, its settings and the code are
     # unchanged (offsets and types only, never text); relative to the project; null: off
     cache_dir: str | None = ".cache/testimony"
+    # new text to redact (characters) at or below which it is analysed in this process: a
+    # cluster start and the models loaded in each worker cost more than they save on a few
+    # transcripts (an increment); 0: always the cluster when there is one
+    here_max_chars: int = Field(200_000, ge=0)
 
 
 # ----------------------------------------------------------------- redact

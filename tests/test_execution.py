@@ -33,11 +33,11 @@ def small_corpus(root: Path, n: int = 6) -> Path:
 
 
 def run_redact(corpus: Path, out: Path, tmp: Path, workers: int, cache: Path | None,
-               known: Path | None = None) -> None:
+               known: Path | None = None, here_max_chars: int = 0) -> None:
     from pipeline.params import parse_params
     from pipeline.stages import redact
 
-    params = parse_params({"engine": {"workers": workers,
+    params = parse_params({"engine": {"workers": workers, "here_max_chars": here_max_chars,
                                       "cache_dir": str(cache) if cache else None},
                            "redaction": {"review_dir": str(tmp / f"private-{out.name}"),
                                          "known_identifiers_file": str(known) if known
@@ -59,6 +59,27 @@ def test_a_local_dask_cluster_and_one_process_give_byte_identical_outputs(tmp_pa
     assert "redacted/transcripts/PE-01.txt" in one
     redacted = (tmp_path / "dask" / "redacted" / "transcripts" / "PE-01.txt").read_text("utf-8")
     assert "Quispe" not in redacted and "951" not in redacted
+
+
+def test_a_little_new_text_is_redacted_here_without_starting_a_cluster(tmp_path,
+                                                                      monkeypatch):
+    """An increment (a few new transcripts) is analysed in this process: no cluster start,
+    the same outputs as the cluster gives."""
+    from pipeline.execution import DaskExecutor
+
+    corpus = small_corpus(tmp_path / "corpus")
+    run_redact(corpus, tmp_path / "dask", tmp_path, workers=2, cache=None)
+
+    def no_cluster(self):
+        raise AssertionError("a cluster was started")
+
+    monkeypatch.setattr(DaskExecutor, "_connect", no_cluster)
+    run_redact(corpus, tmp_path / "here", tmp_path, workers=2, cache=None,
+               here_max_chars=100_000)
+    assert digests(tmp_path / "here") == digests(tmp_path / "dask")
+    with pytest.raises(AssertionError, match="a cluster was started"):
+        run_redact(corpus, tmp_path / "big", tmp_path, workers=2, cache=None,
+                   here_max_chars=100)
 
 
 def test_the_cache_reuses_unchanged_transcripts_and_holds_no_text(tmp_path, caplog):

@@ -194,7 +194,8 @@ def analyze_documents(config: AnalyzerConfig, documents: list[tuple[str, list[st
             found[key] = hit
         else:
             pending.append((key, cache_key, language, texts))
-    executor = executor or LocalExecutor()
+    executor = (executor or LocalExecutor()).for_work(
+        sum(len(text) for *_, texts in pending for text in texts))
     done = executor.map(pieces.analyze_piece,
                         [(config, language, Private(texts), batch_size)
                          for _, _, language, texts in pending], desc="redacting transcripts")
