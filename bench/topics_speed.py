@@ -49,8 +49,7 @@ def summary(metrics: dict) -> dict:
     keys = ("n_units", "n_topics", "outlier_share_before_reduction", "outlier_share",
             "npmi_coherence", "npmi_coherence_representation", "stability_ari",
             "stability_ari_by_language", "stability_ari_perturbed", "stability_word_overlap",
-            "n_emergent_topics",
-            "n_topics_per_run")
+            "n_emergent_topics", "n_topics_per_run")
     out = {k: metrics.get(k) for k in keys}
     out["models"] = [f"{m['language']}:{m['embedding_backend']}:{m['n_topics']}topics:"
                      f"npmi={m['npmi_coherence']}" for m in metrics["models"]]

@@ -45,7 +45,8 @@ REQUIRED_FLAGS = frozenset({"avx", "avx2", "fma", "f16c", "bmi1", "bmi2", "movbe
 NUMPY_AVX512_GROUPS = "X86_V4 AVX512_ICL AVX512_SPR"
 # Libraries that read the variables once, when they load.
 _LOADS_AT_IMPORT = ("numpy", "numba", "scipy")
-_VARIABLES = ("OPENBLAS_CORETYPE", "NPY_DISABLE_CPU_FEATURES", "NUMBA_CPU_NAME",
+# what the pin sets (and what a test's emulated machine sets instead)
+PIN_VARIABLES = ("OPENBLAS_CORETYPE", "NPY_DISABLE_CPU_FEATURES", "NUMBA_CPU_NAME",
               "NUMBA_CPU_FEATURES")
 _outcome = {"this_process": ""}
 
@@ -116,6 +117,6 @@ def code_path_tag() -> str:
         return PINNED_LEVEL
     digest = hashlib.sha256(platform.machine().encode())
     digest.update(" ".join(sorted(cpu_flags() or ())).encode())
-    for name in _VARIABLES:
+    for name in PIN_VARIABLES:
         digest.update(f"\0{name}={os.environ.get(name, '')}".encode())
     return "native-" + digest.hexdigest()[:12]

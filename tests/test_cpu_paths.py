@@ -10,6 +10,7 @@ import pytest
 
 from pipeline.cpu_paths import (
     OPT_OUT_VARIABLE,
+    PIN_VARIABLES,
     PINNED_LEVEL,
     cpu_flags,
     pin_numeric_code_paths,
@@ -20,8 +21,6 @@ HASWELL = frozenset("fpu sse sse2 ssse3 sse4_1 sse4_2 popcnt avx avx2 fma f16c b
                     "movbe".split())
 SKYLAKE_X = HASWELL | {"avx512f", "avx512dq", "avx512bw", "avx512vl"}
 SANDY_BRIDGE = frozenset("fpu sse sse2 ssse3 sse4_1 sse4_2 popcnt avx".split())
-PIN_VARIABLES = ("OPENBLAS_CORETYPE", "NPY_DISABLE_CPU_FEATURES", "NUMBA_CPU_NAME",
-                 "NUMBA_CPU_FEATURES")
 HERE_PINNED = pinned_environment(cpu_flags(), os.uname().machine) != {}
 
 

@@ -255,7 +255,7 @@ def test_topics_stage_is_byte_identical_across_processes_threads_and_cpu_types(e
     import subprocess
     import sys
 
-    from pipeline.cpu_paths import cpu_flags, pinned_environment
+    from pipeline.cpu_paths import PIN_VARIABLES, cpu_flags, pinned_environment
 
     out, _, params = e2e_run
     flags = cpu_flags()
@@ -273,9 +273,7 @@ def test_topics_stage_is_byte_identical_across_processes_threads_and_cpu_types(e
         run_params.write_text(params.read_text(encoding="utf-8").replace(
             "cache_dir: .cache/embeddings", f"cache_dir: {run_dir / 'embeddings'}"),
             encoding="utf-8")
-        env = {k: v for k, v in os.environ.items()
-               if k not in ("OPENBLAS_CORETYPE", "NPY_DISABLE_CPU_FEATURES", "NUMBA_CPU_NAME",
-                            "NUMBA_CPU_FEATURES")}
+        env = {k: v for k, v in os.environ.items() if k not in PIN_VARIABLES}
         env.update(OMP_NUM_THREADS=threads, OPENBLAS_NUM_THREADS=threads,
                    NUMBA_NUM_THREADS=threads, MKL_NUM_THREADS=threads, **cpu)
         result = subprocess.run([sys.executable, "-m", "pipeline.stages.topics", "--params",

@@ -65,24 +65,30 @@ def _mean(scores: dict[int, float]) -> float | None:
 PERTURBATION = 1e-6   # the last digit the vectors keep; where two CPU types' arithmetic differs
 
 
-def _perturbed_fit(units: pd.DataFrame, groups: list[GroupFit], params: TopicParams,
-                   stops: list[str]) -> np.ndarray:
-    """The topics refitted, same seed, on vectors each moved by up to PERTURBATION per
-    component: what another machine's last bits would do. Its adjusted Rand with the main
-    fit says whether the topics are a property of the texts or of the arithmetic."""
-    rng = np.random.default_rng(params.seed)
-    parts, offset = [], 0
+def _refit(units: pd.DataFrame, groups: list[GroupFit], params: TopicParams,
+           stops: list[str], seed: int, noise: np.random.Generator | None = None
+           ) -> tuple[np.ndarray, dict[int, list[str]]]:
+    """Every group fitted again with `seed` (a seeded TF-IDF SVD refitted too), its vectors
+    each moved by up to PERTURBATION per component when `noise` is given: the combined
+    topics and their words."""
+    parts, words, offset = [], {}, 0
     for g in groups:
         docs = units.loc[g.index, "clean"].tolist()
-        vectors = g.embedder.embeddings
-        noise = rng.uniform(-PERTURBATION, PERTURBATION, size=vectors.shape)
-        moved = Embedder(g.embedder.backend, g.embedder.model,
-                         (vectors + noise).astype(vectors.dtype))
-        fit = fit_model(docs, moved, params, stops, params.seed, g.fit.model.seed_topic_list,
+        emb = g.embedder
+        if emb.backend == "tfidf" and seed != params.seed:   # the SVD is seeded too
+            emb = embed(docs, "tfidf", params, stops, seed)
+        if noise is not None:
+            vectors = emb.embeddings
+            moved = vectors + noise.uniform(-PERTURBATION, PERTURBATION, size=vectors.shape)
+            emb = Embedder(emb.backend, emb.model, moved.astype(vectors.dtype))
+        fit = fit_model(docs, emb, params, stops, seed, g.fit.model.seed_topic_list,
                         representation=False)
         parts.append((g.index, fit.topics, offset))
+        for t, w in ctfidf_words(fit.model, params.top_n_words).items():
+            if t != OUTLIER:
+                words[t + offset] = w
         offset += int(fit.topics.max()) + 1 if (fit.topics != OUTLIER).any() else 0
-    return _combined(parts, len(units))
+    return _combined(parts, len(units)), words
 
 
 def stability_metrics(units: pd.DataFrame, groups: list[GroupFit], params: TopicParams,
@@ -92,23 +98,12 @@ def stability_metrics(units: pd.DataFrame, groups: list[GroupFit], params: Topic
     from sklearn.metrics import adjusted_rand_score
 
     runs = [(main_topics, main_words)]
-    for k in range(1, params.stability_runs):
-        seed = params.seed + k
-        parts, words, offset = [], {}, 0
-        for g in groups:
-            docs = units.loc[g.index, "clean"].tolist()
-            emb = g.embedder
-            if emb.backend == "tfidf":   # the SVD is seeded too: refit it
-                emb = embed(docs, "tfidf", params, stops, seed)
-            fit = fit_model(docs, emb, params, stops, seed, g.fit.model.seed_topic_list,
-                            representation=False)
-            parts.append((g.index, fit.topics, offset))
-            for t, w in ctfidf_words(fit.model, params.top_n_words).items():
-                if t != OUTLIER:
-                    words[t + offset] = w
-            offset += int(fit.topics.max()) + 1 if (fit.topics != OUTLIER).any() else 0
-        runs.append((_combined(parts, len(units)), words))
-    perturbed = _perturbed_fit(units, groups, params, stops)
+    runs += [_refit(units, groups, params, stops, params.seed + k)
+             for k in range(1, params.stability_runs)]
+    # the same seed on vectors moved in their last kept digit (another machine's arithmetic):
+    # whether the topics are a property of the texts or of the arithmetic
+    perturbed, _ = _refit(units, groups, params, stops, params.seed,
+                          np.random.default_rng(params.seed))
     aris, overlaps = [], []
     unit_language = units["language"].astype(str).to_numpy()
     by_language: dict[str, list[float]] = {lang: [] for lang in sorted(set(unit_language))}
