@@ -13,8 +13,10 @@ new id; `corpus.yaml` is copied (the corpus stays marked synthetic); there is no
 params.yaml whose `redaction.review_dir` (the review file holds raw names) and embedding
 caches point into a temporary folder outside the repository, deleted afterwards: every run
 starts with a cold cache. It measures the wall time of the child, the per-stage seconds of
-its "stage X done in N s" log lines, the peak RSS of the child (`os.wait4` on that child:
-the largest single process of its tree, as with RUSAGE_CHILDREN, not a sum over workers)
+its "stage X done in N s, peak memory ..." log lines, the peak RSS of the child (`os.wait4`
+on that child: the largest single process of its tree, as with RUSAGE_CHILDREN, not a sum
+over workers), and per stage the peak memory the pipeline itself measured (all its
+processes at one moment, the main process, the largest worker: pipeline/memory.py)
 and transcripts per minute (participants with consent granted / wall minutes).
 
 One line per factor is printed; all figures go to a JSON file (default
@@ -69,9 +71,11 @@ MALE_NAMES = (
 
 _DIGIT = re.compile(r"[0-9]")
 _OTHER_DIGITS = {d: [o for o in "0123456789" if o != d] for d in "0123456789"}
-# "INFO pipeline: stage redact done in 12.3 s" (pipeline/cli.py `run`, logger "pipeline")
+# "INFO pipeline: stage redact done in 12.3 s, peak memory 812 MB (this process 640 MB,
+# largest worker 301 MB)" (pipeline/cli.py `run`, logger "pipeline"); the memory part is optional
 _STAGE_LINE = re.compile(r"^[A-Z]+ pipeline: stage ([A-Za-z_]+) done in ([0-9]+(?:\.[0-9]+)?) s"
-                         r"[ \t]*\r?$", re.MULTILINE)
+                         r"(?:, peak memory ([0-9]+) MB \(this process ([0-9]+) MB, "
+                         r"largest worker ([0-9]+) MB\))?[ \t]*\r?$", re.MULTILINE)
 # WebVTT voice tag at the start of a cue line: kept as is (it names the speaker role)
 _VOICE_PREFIX = re.compile(r"^(\s*<v[ .][^>]*>)?(.*)$", re.DOTALL)
 # the text of a Word run, and XML character references inside it
@@ -244,6 +248,14 @@ def parse_stage_times(log_text: str) -> dict[str, float]:
     return {m.group(1): float(m.group(2)) for m in _STAGE_LINE.finditer(log_text)}
 
 
+def parse_stage_memory(log_text: str) -> dict[str, dict[str, int]]:
+    """Peak memory per stage (MB) from the same lines: all processes at one moment, the main
+    process, the largest worker. Stages logged without memory are left out."""
+    return {m.group(1): {"total_mb": int(m.group(3)), "main_mb": int(m.group(4)),
+                         "largest_worker_mb": int(m.group(5))}
+            for m in _STAGE_LINE.finditer(log_text) if m.group(3) is not None}
+
+
 def bench_params(base: Path, private_dir: Path) -> dict:
     """params.yaml with the review folder and the embedding and transcript caches under
     `private_dir` (every run starts cold)."""
@@ -304,6 +316,7 @@ def run(corpus: Path, out: Path, params: Path = DEFAULT_PARAMS,
         "metadata_rows": rows,
         "transcripts": granted,
         "stages_s": stages,
+        "stages_peak_mb": parse_stage_memory(log_text),
         "stages_sum_s": round(sum(stages.values()), 1),
         "total_s": round(wall, 1),
         "transcripts_per_min": round(granted / (wall / 60), 2) if wall > 0 else None,
@@ -340,7 +353,10 @@ def _line(result: dict, stage_names: list[str]) -> str:
                       for name in stage_names)
     return (f"factor {result['factor']:>3}  transcripts {result['transcripts']:>5}  {stages}  "
             f"total {result['total_s']:.1f} s  {result['transcripts_per_min']:.1f} "
-            f"transcripts/min  peak RSS {result['peak_rss_mb']:.0f} MB")
+            f"transcripts/min  peak RSS {result['peak_rss_mb']:.0f} MB"
+            + "".join(f"\n    {name}: peak {m['total_mb']} MB (main {m['main_mb']}, largest "
+                      f"worker {m['largest_worker_mb']})"
+                      for name, m in result.get("stages_peak_mb", {}).items()))
 
 
 def main() -> int:

@@ -15,6 +15,7 @@ import typer
 from pipeline.corpus import validate_corpus
 from pipeline.errors import PipelineError
 from pipeline.logs import setup_logging
+from pipeline.memory import MemoryPeak, PeakMemory, release_memory
 from pipeline.params import load_params
 from pipeline.stages import STAGES
 
@@ -78,14 +79,20 @@ def run(corpus: Annotated[Path, typer.Option(help="corpus folder (metadata.csv +
         preflight(loaded)
         summaries: dict[str, dict] = {}
         seconds: dict[str, float] = {}
+        peaks: dict[str, MemoryPeak] = {}
         for name in STAGES:
             if name == "evaluate" and skip_evaluate:
                 continue
             current = name
             started = time.perf_counter()
-            summaries[name] = _run_stage(name, loaded, out, corpus) or {}
+            with PeakMemory() as peak:
+                summaries[name] = _run_stage(name, loaded, out, corpus) or {}
             seconds[name] = time.perf_counter() - started
-            log.info("stage %s done in %.1f s", name, seconds[name])
+            peaks[name] = peak.result
+            release_memory()
+            log.info("stage %s done in %.1f s, peak memory %.0f MB (this process %.0f MB, "
+                     "largest worker %.0f MB)", name, seconds[name], peaks[name].total_mb,
+                     peaks[name].main_mb, peaks[name].largest_child_mb)
         mark_complete(out)
     except PipelineError as exc:
         if current is not None:
@@ -105,19 +112,28 @@ def run(corpus: Annotated[Path, typer.Option(help="corpus folder (metadata.csv +
             if key.startswith("participants"):
                 continue
             typer.echo(f"  [{name}] {key}: {value}")
-    for line in timing_lines(seconds):
+    for line in timing_lines(seconds, peaks):
         typer.echo(line)
 
 
-def timing_lines(seconds: dict[str, float]) -> list[str]:
-    """The per-stage timing summary printed at the end of `testimony run`."""
+def timing_lines(seconds: dict[str, float],
+                 peaks: dict[str, MemoryPeak] | None = None) -> list[str]:
+    """The per-stage summary printed at the end of `testimony run`: seconds, share of the
+    run, and peak resident memory (this process plus its workers at one moment)."""
+    peaks = peaks or {}
     total = sum(seconds.values())
     width = max((len(name) for name in seconds), default=5)
-    lines = ["Time per stage"]
+    lines = ["Time and peak memory per stage"]
     for name, value in seconds.items():
         share = 100 * value / total if total else 0.0
-        lines.append(f"  {name:<{width}}  {value:8.1f} s  {share:5.1f} %")
-    lines.append(f"  {'total':<{width}}  {total:8.1f} s")
+        line = f"  {name:<{width}}  {value:8.1f} s  {share:5.1f} %"
+        if name in peaks:
+            line += f"  {peaks[name].total_mb:8.0f} MB"
+        lines.append(line)
+    line = f"  {'total':<{width}}  {total:8.1f} s"
+    if peaks:
+        line += f"           {max(p.total_mb for p in peaks.values()):8.0f} MB"
+    lines.append(line)
     return lines
 
 

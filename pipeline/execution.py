@@ -17,11 +17,17 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 
 from pipeline.logs import progress, quiet_model_version_warning
 
 log = logging.getLogger(__name__)
+
+
+# Tasks submitted per worker ahead of the result being collected: enough to keep every
+# worker busy while this process collects, few enough that memory stays bounded.
+IN_FLIGHT_PER_WORKER = 8
 
 
 class Private(tuple):
@@ -36,8 +42,9 @@ class Private(tuple):
 class LocalExecutor:
     """Every task in this process, one after the other."""
 
-    def map(self, func: Callable, tasks: list[tuple], desc: str) -> Iterator:
-        for task in progress(tasks, desc=desc):
+    def map(self, func: Callable, tasks: Iterable[tuple], desc: str,
+            total: int | None = None) -> Iterator:
+        for task in progress(tasks, desc=desc, total=total):
             yield func(*task)
 
     def for_work(self, chars: int) -> LocalExecutor:  # noqa: ARG002 - same as Dask's
@@ -92,15 +99,39 @@ class DaskExecutor:
             return LocalExecutor()
         return self
 
-    def map(self, func: Callable, tasks: list[tuple], desc: str) -> Iterator:
-        """Results in task order; each is released on the cluster once it is here."""
-        if not tasks:
+    def map(self, func: Callable, tasks: Iterable[tuple], desc: str,
+            total: int | None = None) -> Iterator:
+        """Results in task order; each is released on the cluster once it is here.
+
+        At most `IN_FLIGHT_PER_WORKER` tasks per worker are submitted ahead of the one being
+        collected, and `tasks` is consumed only as fast as that: the texts of a large corpus
+        are never all on their way to the cluster (and in this process's scheduler) at once.
+        `total`: the number of tasks, for the progress bar, when `tasks` is a generator."""
+        tasks = iter(tasks)
+        first = next(tasks, None)
+        if first is None:
             return
         client = self._connect()
-        futures = [client.submit(func, *task, pure=False) for task in tasks]
-        for future in progress(futures, desc=desc):
-            yield future.result()
-            future.release()
+        workers = max(1, len(client.scheduler_info().get("workers", {})))
+        window = IN_FLIGHT_PER_WORKER * workers
+        in_flight: deque = deque([client.submit(func, *first, pure=False)])
+        bar = progress((), desc=desc, total=total)   # moved by hand, one tick per result
+        try:
+            while in_flight:
+                while len(in_flight) < window:
+                    task = next(tasks, None)
+                    if task is None:
+                        break
+                    in_flight.append(client.submit(func, *task, pure=False))
+                future = in_flight.popleft()
+                result = future.result()
+                future.release()
+                bar.update(1)
+                yield result
+        finally:
+            for future in in_flight:    # a consumer that stopped early, or an error
+                future.cancel()
+            bar.close()
 
     def close(self) -> None:
         if self._client is not None:

@@ -229,6 +229,10 @@ class FigureParams(BaseModel):
 
     formats: list[str] = Field(default_factory=lambda: ["png", "svg", "pdf"])
     dpi: int = Field(300, ge=50, le=1200)
+    # The topics-by-country heatmap shows at most this many topics, those found in the most
+    # participants (the table holds every topic). A figure grows with its rows: at 100x the
+    # demo, a heatmap of every topic was the largest memory of the whole run.
+    max_topics: int = Field(30, ge=1, le=200)
 
 
 class ReportParams(BaseModel):

@@ -124,7 +124,8 @@ def test_parse_stage_times():
     sample = (
         "INFO pipeline.corpus: corpus: 67 participants read, 2 excluded (consent withdrawn)\n"
         "INFO pipeline: stage redact done in 61.4 s\n"
-        "INFO pipeline: stage code done in 95.0 s\n"
+        "INFO pipeline: stage code done in 95.0 s, peak memory 812 MB (this process 640 MB, "
+        "largest worker 301 MB)\n"
         "WARNING pipeline.topics: not a stage line: stage code done in 9 s\n"
         "INFO pipeline: stage topics done in 40.2 s\n"
         "INFO pipeline: stage compare done in 7 s\n"
@@ -134,7 +135,10 @@ def test_parse_stage_times():
     times = scale.parse_stage_times(sample)
     assert list(times) == ["redact", "code", "topics", "compare", "figures", "report"]
     assert times["redact"] == 61.4 and times["compare"] == 7.0
+    assert times["code"] == 95.0
     assert scale.parse_stage_times("no stage lines here\n") == {}
+    assert scale.parse_stage_memory(sample) == {
+        "code": {"total_mb": 812, "main_mb": 640, "largest_worker_mb": 301}}
 
 
 def test_bench_params_keep_private_files_out_of_the_repository(tmp_path):

@@ -280,7 +280,8 @@ def test_topics_stage_is_byte_identical_across_processes_threads_and_cpu_types(e
                                  str(run_params), "--out", str(run_dir)], cwd=ROOT, env=env,
                                 capture_output=True, text=True, timeout=900)
         assert result.returncode == 0, result.stderr[-2000:]
-        assert list((run_dir / "embeddings").rglob("*.npz")), "the embedding cache was not used"
+        assert list((run_dir / "embeddings").rglob("vectors.sqlite")), \
+            "the embedding cache was not used"
         files = sorted(p for p in (run_dir / "topics").rglob("*") if p.is_file())
         files.append(run_dir / "metrics" / "topics.json")
         digests.append({str(p.relative_to(run_dir)): hashlib.sha256(p.read_bytes()).hexdigest()

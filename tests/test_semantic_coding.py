@@ -120,15 +120,42 @@ def test_cache_reuses_vectors_across_instances_and_stores_no_text(tmp_path):
     second = again.embed(texts + texts[:1])
     assert inner.calls == 2 and again.hits == 3 and again.misses == 0
     np.testing.assert_array_equal(first, second[:2])
-    for shard in (tmp_path / "cache").rglob("*.npz"):
-        raw = shard.read_bytes()
+    files = [p for p in (tmp_path / "cache").rglob("*") if p.is_file()]
+    assert any(p.name == "vectors.sqlite" for p in files)
+    for path in files:  # the database and its write-ahead log
+        raw = path.read_bytes()
         assert b"polic" not in raw and b"believed" not in raw
 
 
+def test_cache_memory_and_work_do_not_grow_with_the_cache(tmp_path):
+    """A call reads only its own keys: nothing of earlier calls stays in memory, and a second
+    process (a Dask worker) sees what the first wrote."""
+    inner = BagOfWords()
+    cache = CachedEmbedder(inner, tmp_path / "cache")
+    for i in range(30):
+        cache.embed([f"sentence number {i}", f"frase número {i}"])
+    assert not [name for name, value in vars(cache).items()
+                if isinstance(value, dict) and len(value) > 0]
+    other = CachedEmbedder(BagOfWords(), tmp_path / "cache")
+    np.testing.assert_array_equal(other.embed(["frase número 7"]),
+                                  inner.embed(["frase número 7"]))
+    assert other.misses == 0 and other.hits == 1
 
-def test_cache_reads_shards_of_the_older_layout_and_rewrites_them(tmp_path):
-    """Shards once held one array per key; they are still read (no re-encoding) and are
-    rewritten as two arrays, keys and vectors."""
+
+def test_cache_that_is_not_a_database_is_a_clear_error(tmp_path):
+    from pipeline.errors import ConfigError
+
+    cache = CachedEmbedder(BagOfWords(), tmp_path / "cache")
+    cache.cache_dir.mkdir(parents=True)
+    cache.database.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(ConfigError, match="delete that file"):
+        cache.embed(["una frase"])
+
+
+
+def test_cache_imports_shards_of_the_older_layouts_and_removes_them(tmp_path):
+    """Shards once held one array per key, then two arrays (keys, vectors); both are read
+    into the database once (no re-encoding) and removed."""
     from pipeline.coding.embedding import text_key
 
     texts = ["Me ayudaron con los papeles.", "They gave me a bed for the night."]
@@ -136,16 +163,16 @@ def test_cache_reads_shards_of_the_older_layout_and_rewrites_them(tmp_path):
     vectors = inner.embed(texts)
     folder = CachedEmbedder(inner, tmp_path / "cache").cache_dir
     folder.mkdir(parents=True)
-    for text, vector in zip(texts, vectors, strict=True):
-        key = text_key(inner.name, text)
-        with open(folder / f"{key[:2]}.npz", "wb") as fh:
-            np.savez(fh, **{key: vector})
+    first, second = (text_key(inner.name, t) for t in texts)
+    with open(folder / "aa.npz", "wb") as fh:          # one array per key
+        np.savez(fh, **{first: vectors[0]})
+    with open(folder / "bb.npz", "wb") as fh:          # keys and vectors
+        np.savez(fh, keys=np.array([second], dtype="U64"), vectors=vectors[1:])
+    calls = inner.calls
     cached = CachedEmbedder(inner, tmp_path / "cache")
     np.testing.assert_array_equal(cached.embed(texts), vectors)
-    assert cached.misses == 0 and inner.calls == len(texts)   # only the calls above
-    for shard in folder.glob("*.npz"):
-        with np.load(shard) as data:
-            assert sorted(data.files) == ["keys", "vectors"]
+    assert cached.misses == 0 and inner.calls == calls
+    assert not list(folder.glob("*.npz"))
 
 def test_real_encoder_is_cross_lingual():
     from pipeline.coding.embedding import get_embedder

@@ -301,6 +301,23 @@ def test_topic_heatmap_shows_topic_id_once():
     assert ticks == ["0: police, money", "1: care, help"]
 
 
+def test_topic_heatmap_keeps_to_the_topics_in_most_participants():
+    """Hundreds of topics (a large corpus) make a figure nobody can read and that took
+    gigabytes to draw: the heatmap shows the largest `max_topics`, the caption says so."""
+    from pipeline import figures as fg
+
+    rows = [{"topic": t, "country": c, "n_with_topic": (t * 7) % 50, "share": 0.5}
+            for t in range(50) for c in ("MX", "PE")]
+    prev = pd.DataFrame(rows)
+    fig = fg.topic_country_heatmap(prev, {}, max_topics=5)
+    ticks = [t.get_text().split(":")[0] for t in fig.figure.axes[0].get_yticklabels()]
+    expected = sorted(sorted(range(50), key=lambda t: (-((t * 7) % 50), t))[:5])
+    assert ticks == [str(t) for t in expected]
+    assert "The 5 topics found in the most participants, of 50" in fig.caption
+    small = fg.topic_country_heatmap(prev[prev["topic"] < 3], {}, max_topics=5)
+    assert len(small.figure.axes[0].get_yticklabels()) == 3 and "of 3" not in small.caption
+
+
 def test_topic_heatmap_prefers_english_label():
     from pipeline import figures as fg
 

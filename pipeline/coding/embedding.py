@@ -127,12 +127,20 @@ class CachedEmbedder:
     """Wrap an embedder with an on-disk cache keyed by (model, text) hash.
 
     The cache holds vectors only, never text: a key is a SHA-256 of the model name and the
-    text. Files are `<cache_dir>/<model>/<code path>/<first two hex digits>.npz` (the code
-    path as pipeline/cpu_paths.py names it), each a small shard, so
-    adding texts rewrites only the shards they fall in. A shard holds two arrays, `keys` and
-    `vectors` (row i is key i's vector): two reads per shard, where one array per key made
-    reading a 28,000-vector cache take 5 s. Shards in that older layout are still read.
+    text. It is one SQLite database, `<cache_dir>/<model>/<code path>/vectors.sqlite` (the
+    code path as pipeline/cpu_paths.py names it), a table of (key, float32 bytes). A call
+    reads the rows of its own keys and appends the new ones in one transaction, so memory
+    holds one call's vectors whatever the size of the cache, and each call costs the same
+    however many came before. (The cache once kept every vector in memory and rewrote whole
+    shard files on each call: at 100x the demo that was the code stage's largest cost in
+    memory and time.) Dask workers write to the same database: SQLite serialises writers,
+    and a vector is the same whoever computed it. Shards of the older `.npz` layout in the
+    folder are read once into the database and removed.
     """
+
+    TABLE = "vectors"
+    TIMEOUT_S = 120.0   # a writer waits this long for another process's transaction
+    KEYS_PER_QUERY = 500  # below SQLite's limit on bound parameters
 
     def __init__(self, embedder: Embedder, cache_dir: Path | None):
         self.embedder = embedder
@@ -141,72 +149,103 @@ class CachedEmbedder:
         # one folder per CPU code path: vectors differ in their last bits between paths
         self.cache_dir = (Path(cache_dir) / embedder.name / code_path_tag() if cache_dir
                           else None)
-        self._memory: dict[str, np.ndarray] = {}
+        self._db = None
+        self._db_pid = None
         self.hits = 0
         self.misses = 0
 
-    def _shard(self, key: str) -> Path:
-        assert self.cache_dir is not None
-        return self.cache_dir / f"{key[:2]}.npz"
+    @property
+    def database(self) -> Path | None:
+        return self.cache_dir / "vectors.sqlite" if self.cache_dir is not None else None
 
-    def _load_shard(self, shard: str) -> None:
-        if self.cache_dir is None:
-            return
-        path = self.cache_dir / f"{shard}.npz"
-        if not path.exists():
-            return
+    def _connection(self):
+        """The database, opened once per process (a connection never crosses a fork)."""
+        import os
+        import sqlite3
+        if self._db is not None and self._db_pid == os.getpid():
+            return self._db
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
         try:
-            with np.load(path) as data:
-                if set(data.files) == {"keys", "vectors"}:
-                    vectors = data["vectors"]
-                    for key, vector in zip(data["keys"].tolist(), vectors, strict=True):
-                        self._memory.setdefault(key, vector)
-                    return
-                for key in data.files:  # the older layout: one array per key
-                    self._memory.setdefault(key, data[key])
-        except (OSError, ValueError):
-            log.warning("embedding cache shard %s is unreadable; it will be rebuilt", path.name)
-            return
-        self._save_shard(shard)  # rewritten once in the two-array layout
+            db = sqlite3.connect(self.database, timeout=self.TIMEOUT_S, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute(f"CREATE TABLE IF NOT EXISTS {self.TABLE} "
+                       "(key TEXT PRIMARY KEY, vector BLOB NOT NULL) WITHOUT ROWID")
+        except sqlite3.DatabaseError as exc:
+            raise ConfigError(f"the embedding cache {self.database} cannot be used "
+                              f"({exc}); delete that file and run again (it only holds "
+                              "vectors computed before)") from exc
+        self._db, self._db_pid = db, os.getpid()
+        self._import_older_shards(db)
+        return db
+
+    def _import_older_shards(self, db) -> None:
+        for path in sorted(self.cache_dir.glob("*.npz")):
+            rows = []
+            try:
+                with np.load(path) as data:
+                    if set(data.files) == {"keys", "vectors"}:
+                        pairs = zip(data["keys"].tolist(), data["vectors"], strict=True)
+                    else:
+                        pairs = ((key, data[key]) for key in data.files)
+                    rows = [(str(key), self._to_bytes(vector)) for key, vector in pairs]
+            except (OSError, ValueError):
+                log.warning("embedding cache shard %s is unreadable; it is removed", path.name)
+            if rows:
+                self._insert(db, rows)
+            path.unlink(missing_ok=True)
+
+    def _to_bytes(self, vector) -> bytes:
+        vector = np.asarray(vector, dtype="<f4").reshape(-1)
+        if vector.shape[0] != self.dim:
+            raise ValueError(f"vector of length {vector.shape[0]}, expected {self.dim}")
+        return vector.tobytes()
+
+    def _insert(self, db, rows: list[tuple[str, bytes]]) -> None:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.executemany(f"INSERT OR IGNORE INTO {self.TABLE} (key, vector) VALUES (?, ?)",
+                           rows)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def _lookup(self, keys: list[str]) -> dict[str, np.ndarray]:
+        import sqlite3
+        found: dict[str, np.ndarray] = {}
+        if self.cache_dir is None or not keys:
+            return found
+        db = self._connection()
+        for i in range(0, len(keys), self.KEYS_PER_QUERY):
+            chunk = keys[i:i + self.KEYS_PER_QUERY]
+            marks = ",".join("?" * len(chunk))
+            try:
+                rows = db.execute(f"SELECT key, vector FROM {self.TABLE} WHERE key IN ({marks})",
+                                  chunk).fetchall()
+            except sqlite3.DatabaseError as exc:
+                raise ConfigError(f"the embedding cache {self.database} is unreadable "
+                                  f"({exc}); delete that file and run again") from exc
+            for key, blob in rows:
+                vector = np.frombuffer(blob, dtype="<f4")
+                if vector.shape[0] == self.dim:     # anything else is recomputed
+                    found[key] = vector
+        return found
 
     def embed(self, texts: list[str]) -> np.ndarray:
         keys = [text_key(self.name, t) for t in texts]
-        for shard in sorted({k[:2] for k in keys if k not in self._memory}):
-            self._load_shard(shard)
+        if not keys:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        known = self._lookup(sorted(set(keys)))
         todo = sorted({k: t for k, t in zip(keys, texts, strict=True)
-                       if k not in self._memory}.items())
+                       if k not in known}.items())
         self.hits += len(keys) - len(todo)
         self.misses += len(todo)
         if todo:
             vectors = self.embedder.embed([t for _, t in todo])
-            for (key, _), vec in zip(todo, vectors, strict=True):
-                self._memory[key] = vec
-            self._save({k for k, _ in todo})
-        if not keys:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        return np.vstack([self._memory[k] for k in keys]).astype(np.float32)
-
-    def _save(self, new_keys: set[str]) -> None:
-        if self.cache_dir is None:
-            return
-        shards = {k[:2] for k in new_keys}
-        grouped: dict[str, list] = {shard: [] for shard in shards}
-        for key, vector in self._memory.items():   # one pass over memory, not one per shard
-            if key[:2] in grouped:
-                grouped[key[:2]].append((key, vector))
-        for shard in sorted(shards):
-            self._save_shard(shard, grouped[shard])
-
-    def _save_shard(self, shard: str, members: list | None = None) -> None:
-        from pipeline.io import atomic_path
-        if self.cache_dir is None:
-            return
-        self.cache_dir.mkdir(parents=True, exist_ok=True)
-        if members is None:
-            members = [(k, v) for k, v in self._memory.items() if k[:2] == shard]
-        members = sorted(members, key=lambda item: item[0])
-        keys = np.array([k for k, _ in members], dtype="U64")
-        vectors = np.vstack([v for _, v in members]).astype(np.float32)
-        with atomic_path(self.cache_dir / f"{shard}.npz") as tmp:
-            with open(tmp, "wb") as fh:
-                np.savez(fh, keys=keys, vectors=vectors)
+            fresh = {key: np.asarray(vec, dtype=np.float32)
+                     for (key, _), vec in zip(todo, vectors, strict=True)}
+            known.update(fresh)
+            if self.cache_dir is not None:
+                self._insert(self._connection(),
+                             [(key, self._to_bytes(vec)) for key, vec in fresh.items()])
+        return np.vstack([known[k] for k in keys]).astype(np.float32)

@@ -93,17 +93,20 @@ def code_corpus_incremental(segments: pd.DataFrame, codebook: Codebook, coding, 
         if cache is not None else {}
     todo = [pid for pid in by_participant if cache is None or not cache.has(keys[pid])]
     batches = [todo[i:i + TASK_PARTICIPANTS] for i in range(0, len(todo), TASK_PARTICIPANTS)]
-    tasks = [(digest, coding, Private(rec for pid in batch
+    # made one by one as the executor asks for them: the records of the whole corpus are
+    # never all copied into tasks at once
+    tasks = ((digest, coding, Private(rec for pid in batch
                                       for rec in by_participant[pid].to_dict("records")))
-             for batch in batches]
+             for batch in batches)
     # one task is coded here: starting a cluster would cost more than it saves
-    runner = executor_for(engine) if len(tasks) > 1 or engine.scheduler else LocalExecutor()
+    runner = executor_for(engine) if len(batches) > 1 or engine.scheduler else LocalExecutor()
     sink = ParquetStream(candidates_target, candidate_schema())
     codings_rows: list[dict] = []
     to_code = set(todo)
     with runner as executor, sink:
         fresh = _in_participant_order(batches, executor.map(code_participants, tasks,
-                                                            desc="coding"))
+                                                            desc="coding",
+                                                            total=len(batches)))
         for pid, group in by_participant.items():
             if pid not in to_code:
                 result = cache.get(keys[pid], turn_text(group))

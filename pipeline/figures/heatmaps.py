@@ -79,20 +79,38 @@ def topic_display_label(topic: int, label: str, width: int = 40) -> str:
     return f"{int(topic)}: {text[:width]}" if text else str(int(topic))
 
 
+def largest_topics(topic_prev: pd.DataFrame, limit: int) -> list:
+    """The `limit` topics with the most participants over all countries (ties: lower id
+    first), in topic order."""
+    reach = topic_prev.groupby("topic")["n_with_topic"].sum() \
+        if "n_with_topic" in topic_prev.columns else topic_prev.groupby("topic")["share"].sum()
+    ranked = sorted(reach.items(), key=lambda item: (-item[1], item[0]))
+    return sorted(topic for topic, _ in ranked[:limit])
+
+
 def topic_country_heatmap(topic_prev: pd.DataFrame,
-                          topic_labels: Mapping[int, str] | pd.DataFrame) -> Figure:
+                          topic_labels: Mapping[int, str] | pd.DataFrame,
+                          max_topics: int = 30) -> Figure:
     """Share of each country's participants per topic. `topic_labels`: {topic id: label} or
     topic_info.csv as a frame (its English labels are used when present). Cells are sized so
-    their text stays readable once the figure is scaled to the report column."""
+    their text stays readable once the figure is scaled to the report column. At most
+    `max_topics` rows: the topics found in the most participants (the caption says how many
+    there are; the table holds them all)."""
     if isinstance(topic_labels, pd.DataFrame):
         topic_labels = topic_labels_from_info(topic_labels)
+    caption = ("Share of each country's participants with at least one passage in each "
+               "topic found by the topic model (outliers excluded).")
     with plt.rc_context(STYLE):
         if topic_prev is None or topic_prev.empty:
             fig, ax = _new_figure(6, 2)
             ax.axis("off")
             ax.text(0.5, 0.5, "No topics were found for this corpus", ha="center")
         else:
-            topics = sorted(topic_prev["topic"].unique())
+            every = topic_prev["topic"].unique()
+            topics = largest_topics(topic_prev, max_topics)
+            if len(topics) < len(every):
+                caption += (f" The {len(topics)} topics found in the most participants, of "
+                            f"{len(every)}; every topic is in the table.")
             countries = sorted(topic_prev["country"].unique())
             grid = topic_prev.pivot(index="topic", columns="country", values="share").reindex(
                 index=topics, columns=countries)
@@ -112,7 +130,5 @@ def topic_country_heatmap(topic_prev: pd.DataFrame,
             fig.colorbar(image, ax=ax, fraction=0.05, aspect=20,
                          label="share of participants")
         ax.set_title("Emergent topics by country")
-    return Figure("topic_country_heatmap", "Topics by country",
-                  "Share of each country's participants with at least one passage in each "
-                  "topic found by the topic model (outliers excluded).",
+    return Figure("topic_country_heatmap", "Topics by country", caption,
                   ("tables/topic_prevalence_by_country.csv", "topics/topic_info.csv"), fig)

@@ -48,7 +48,7 @@ def build_figures(params: Params, paths: OutputPaths) -> list[fg.Figure]:
         fg.cooccurrence_heatmap(pd.read_csv(paths.table("cooccurrence")), families, labels,
                                 families_named),
         fg.topic_country_heatmap(pd.read_csv(topic_path) if topic_path.exists() else None,
-                                 topic_labels(paths)),
+                                 topic_labels(paths), params.figures.max_topics),
         fg.sample_composition_chart(pd.read_csv(paths.table("sample_composition"))),
         fg.redaction_chart(entity_counts(summary)),
     ]
