@@ -117,11 +117,17 @@ def test_metrics_written(e2e_run):
 def test_run_ends_with_a_timing_summary_per_stage(e2e_run):
     from pipeline.cli import STAGES
     _, output, _ = e2e_run
-    table = output[output.index("Time per stage"):].splitlines()
-    rows = {line.split()[0]: float(line.split()[1]) for line in table[1:] if line.strip()}
+    table = output[output.index("Time and peak memory per stage"):].splitlines()
+    rows = {line.split()[0]: line.split() for line in table[1:] if line.strip()}
     assert list(rows) == [*STAGES, "total"]
-    assert all(value > 0 for value in rows.values())
-    assert abs(sum(rows[s] for s in STAGES) - rows["total"]) < 0.1 * len(STAGES)
+    seconds = {name: float(cells[1]) for name, cells in rows.items()}
+    assert all(value > 0 for value in seconds.values())
+    assert abs(sum(seconds[s] for s in STAGES) - seconds["total"]) < 0.1 * len(STAGES)
+    # each stage's peak memory (this process and its workers), and the run's largest
+    peaks = {name: float(cells[-2]) for name, cells in rows.items()}
+    assert all(cells[-1] == "MB" for cells in rows.values())
+    assert all(100 < value < 24 * 1024 for value in peaks.values())
+    assert peaks["total"] == max(peaks[s] for s in STAGES)
 
 
 def test_report_recovers_the_regional_contrasts(e2e_run):
