@@ -300,3 +300,22 @@ def test_topic_units_embedded_on_dask_workers_get_the_vectors_of_this_process(mo
     encoder = backends.EngineEncoder("use", engine)
     assert encoder._distributed(len(texts)) and not encoder._distributed(3)
     np.testing.assert_array_equal(encoder.embed(texts), get_embedder("use").embed(texts))
+
+
+def test_coding_cache_key_input_is_the_frame_as_strings():
+    """The faster key input gives the bytes the frame's `astype(str)` gave, so a key does not
+    depend on how it was computed (ints, missing values, accents)."""
+    import json
+
+    import pandas as pd
+
+    from pipeline.coding.cache import _columns_digest
+
+    segments = pd.DataFrame({
+        "segment_id": ["P-T002", "P-T001"], "turn_index": [2, 1], "speaker": ["P", "I"],
+        "start": [10, 0], "end": [20, 9], "language": ["es", None],
+        "text": ["Me ayudó la señora", "¿Y después?"]}).astype({"text": "string"})
+    expected = segments.sort_values("turn_index", kind="stable")[
+        ["segment_id", "turn_index", "speaker", "start", "end", "language", "text"]
+    ].astype(str).to_numpy().tolist()
+    assert _columns_digest(segments) == json.dumps(expected, ensure_ascii=False).encode()
