@@ -15,6 +15,7 @@ whose repr never shows the text (Dask logs the arguments of a failed task).
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 from collections import deque
@@ -109,20 +110,20 @@ class DaskExecutor:
         `total`: the number of tasks, for the progress bar, when `tasks` is a generator."""
         tasks = iter(tasks)
         first = next(tasks, None)
-        if first is None:
+        if first is None:     # nothing to do: no cluster starts
             return
+        tasks = itertools.chain([first], tasks)
         client = self._connect()
         workers = max(1, len(client.scheduler_info().get("workers", {})))
         window = IN_FLIGHT_PER_WORKER * workers
-        in_flight: deque = deque([client.submit(func, *first, pure=False)])
+        in_flight: deque = deque()
         bar = progress((), desc=desc, total=total)   # moved by hand, one tick per result
         try:
-            while in_flight:
-                while len(in_flight) < window:
-                    task = next(tasks, None)
-                    if task is None:
-                        break
+            while True:
+                for task in itertools.islice(tasks, window - len(in_flight)):
                     in_flight.append(client.submit(func, *task, pure=False))
+                if not in_flight:
+                    break
                 future = in_flight.popleft()
                 result = future.result()
                 future.release()

@@ -113,9 +113,9 @@ def release_memory() -> None:
     import ctypes.util
     import gc
 
-    from pipeline.coding import embedding
+    from pipeline.coding.embedding import forget_embedders
 
-    embedding._LOADED.clear()
+    forget_embedders()
     gc.collect()
     name = ctypes.util.find_library("c")
     if not name:

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import sqlite3
 from pathlib import Path
 from typing import Protocol
 
@@ -119,6 +121,11 @@ def get_embedder(kind: str) -> Embedder:
     return _LOADED[kind]
 
 
+def forget_embedders() -> None:
+    """Drop the models `get_embedder` loaded in this process (the next call loads again)."""
+    _LOADED.clear()
+
+
 def text_key(model_name: str, text: str) -> str:
     return hashlib.sha256(f"{model_name}\x00{text}".encode()).hexdigest()
 
@@ -160,8 +167,6 @@ class CachedEmbedder:
 
     def _connection(self):
         """The database, opened once per process (a connection never crosses a fork)."""
-        import os
-        import sqlite3
         if self._db is not None and self._db_pid == os.getpid():
             return self._db
         self.cache_dir.mkdir(parents=True, exist_ok=True)
@@ -211,7 +216,6 @@ class CachedEmbedder:
             raise
 
     def _lookup(self, keys: list[str]) -> dict[str, np.ndarray]:
-        import sqlite3
         found: dict[str, np.ndarray] = {}
         if self.cache_dir is None or not keys:
             return found
