@@ -7,9 +7,13 @@ representations (BERTopic). Both libraries treat those imports as optional: they
 ImportError and go on without the feature. Hiding the packages while the library loads
 saves 3 to 5 s in every process that loads it (each Dask worker included).
 
+spaCy's thinc imports torch when it is installed (about 1 s and 200 MB per process), only
+to offer PyTorch layers; the small CPU models here use none, so spaCy is imported with torch
+hidden (`import_spacy`, and with Presidio, whose GPU detection then picks the CPU).
+
 A package is hidden only if it is not loaded yet, and only while the block runs: code that
 needs it later (the `sentence` topic backend) imports it as usual. torch cannot be hidden
-this way: scipy looks it up in `sys.modules` while these libraries load.
+this way for BERTopic: scipy looks it up in `sys.modules` while BERTopic loads.
 """
 
 from __future__ import annotations
@@ -32,3 +36,11 @@ def optional_packages_hidden(names: tuple[str, ...]) -> Iterator[list[str]]:
         for name in hidden:
             if name in sys.modules and sys.modules[name] is None:
                 del sys.modules[name]
+
+
+def import_spacy() -> None:
+    """Import spaCy without torch (see above), unless spaCy or torch is loaded already."""
+    if "spacy" in sys.modules:
+        return
+    with optional_packages_hidden(("torch",)):
+        import spacy  # noqa: F401

@@ -187,3 +187,15 @@ def _keep_per_country(corpus: Path, n: int) -> None:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(kept)
+
+
+def test_the_report_stage_tracks_every_parameter_its_appendix_records():
+    """The report prints its run's parameters: each printed section is a DVC parameter of the
+    stage (a change re-runs it, so the appendix is never stale), and where the work ran
+    (engine) is not printed (a cluster run and a local run give the same report)."""
+    from pipeline.params import parse_params
+    from pipeline.stages.report import reported_params
+
+    printed = set(reported_params(parse_params({})))
+    assert set(_stages()["report"]["params"]) == printed
+    assert "engine" not in printed and {"redaction", "coding", "figures"} <= printed

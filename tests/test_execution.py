@@ -207,10 +207,10 @@ def test_coding_on_dask_and_from_the_cache_gives_the_same_codings(tmp_path, monk
     with caplog.at_level(logging.INFO, logger="pipeline"):
         run_code(tmp_path / "redacted", tmp_path / "again", workers=1, cache=cache)
     assert "1 participant(s) coded, 5 reused from the cache" in caplog.text
-    stored = "".join(p.read_text("utf-8") for p in (cache / "coding").rglob("*.json"))
-    assert '"evidence":{"at":' in stored
+    stored = b"".join(p.read_bytes() for p in (cache / "coding").rglob("*.arrow"))
+    assert b'"evidence":{"at":' in stored
     for words in ("confío en la justicia", "trabajé sin", "PERSON_", "Buenos días"):
-        assert words not in stored
+        assert words.encode("utf-8") not in stored
 
 
 def test_coding_cache_places_text_or_stores_nothing(tmp_path):
@@ -227,17 +227,20 @@ def test_coding_cache_places_text_or_stores_nothing(tmp_path):
                                    "I did not trust the police."],
                           "code": ["A", "B", "C"], "score": [0.5, 0.25, 0.125]})
     assert cache.put("ab12", text, rows, cands)
-    stored = (tmp_path / "ab" / "ab12.json").read_text("utf-8")
-    assert "police" not in stored and "called" not in stored
+    stored = (tmp_path / "ab" / "ab12.arrow").read_bytes()
+    assert b"police" not in stored and b"called" not in stored
     restored, again = cache.get("ab12", text)
     assert restored[0]["evidence"] == "trust the police"
     assert restored[0]["snippet"] == "" and restored[0]["score"] != restored[0]["score"]
-    pd.testing.assert_frame_equal(again, cands)
+    pd.testing.assert_frame_equal(again.to_pandas(), cands)  # an Arrow table, same rows
     # text that is not in the participant's turns is never written
     assert not cache.put("cd34", text, [{"evidence": "words from elsewhere"}], cands.iloc[:0])
     assert not cache.put("cd34", text, [], cands.assign(text="words from elsewhere"))
-    assert not (tmp_path / "cd" / "cd34.json").exists()
+    assert not (tmp_path / "cd" / "cd34.arrow").exists()
     assert cache.get("cd34", text) is None and cache.misses == 1
+    # a damaged file is a miss (the participant is coded again), not a crash
+    (tmp_path / "ab" / "ab12.arrow").write_bytes(stored[: len(stored) // 2])
+    assert cache.get("ab12", text) is None and cache.misses == 2
 
 
 def test_coding_cache_key_follows_segments_and_settings(tmp_path, monkeypatch):
@@ -319,3 +322,23 @@ def test_coding_cache_key_input_is_the_frame_as_strings():
         ["segment_id", "turn_index", "speaker", "start", "end", "language", "text"]
     ].astype(str).to_numpy().tolist()
     assert _columns_digest(segments) == json.dumps(expected, ensure_ascii=False).encode()
+
+
+def test_participant_inputs_of_a_corpus_are_those_of_each_participant_alone():
+    """Keys and turn texts built in one pass over the corpus equal those of each
+    participant's own segments (rows interleaved and out of turn order, missing values)."""
+    import pandas as pd
+
+    from pipeline.coding.cache import _columns_digest, participant_inputs, turn_text
+
+    segments = pd.DataFrame({
+        "segment_id": ["B-T002", "A-T003", "B-T001", "A-T001", "A-T002", "C-T001"],
+        "participant_id": ["B", "A", "B", "A", "A", "C"],
+        "turn_index": [2, 3, 1, 1, 2, 1], "speaker": ["P", "P", "I", "I", None, "P"],
+        "start": [5, 30, 0, 0, 12, 0], "end": [9, 40, 4, 11, 29, 3],
+        "language": ["en", "es", "en", "es", "es", None],
+        "text": ["Yes.", "Nadie me creyó.", "And then?", "¿Y después?", "Me fui.", "Ok"]})
+    inputs = participant_inputs(segments)
+    assert list(inputs) == ["A", "B", "C"]
+    for pid, group in segments.groupby("participant_id"):
+        assert inputs[pid] == (_columns_digest(group), turn_text(group))

@@ -9,7 +9,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.corpus import Corpus, Participant, Transcript, Turn, load_corpus
@@ -402,3 +402,33 @@ def test_one_fold_for_coding_and_redaction(text):
     assert terms.fold is shared.fold
     spaced = "".join(" " if c.isspace() or c in shared.DASHES else c for c in text)
     assert fold(text) == re.sub(r" +", " ", shared.fold(spaced))
+
+
+# ------------------------------------------------------------------ URLs on stretches
+_URL_PIECES = st.sampled_from([
+    "http://", "https://", "www.", "www2.", ".", "..", "-", "/", "?q=1", "'", '"', "(", ")",
+    "<", " ", "  ", "\n", "\t", "\u00a0", "\u2028", "\x1c", "com", "co", "ar", "org", "pe",
+    "gob", "mx", "K", "\u212a", "\u017f", "x", "Maria", "93", "a.m.", "etc.", "fin. ",
+    "correo", "@", "_", "é", "ñ"])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_URL_PIECES, max_size=40).map("".join))
+@example("mira www.x.com y 'https://maria.org/a?q=1' o\u00a0fin.pe\tetc.co")
+def test_the_url_recognizer_on_stretches_finds_what_presidios_finds(text):
+    """Presidio's URL patterns run only on white-space-free stretches that hold a dot and a
+    letter: the same spans, scores and recognizer name as Presidio's own recognizer on the
+    whole text (including odd white space, quotes, case-folding letters)."""
+    from presidio_analyzer.predefined_recognizers import UrlRecognizer
+
+    from pipeline.redaction.recognizers.urls import StretchUrlRecognizer
+
+    def found(recognizer):
+        return [(r.start, r.end, r.score, r.entity_type,
+                 r.recognition_metadata["recognizer_name"])
+                for r in recognizer.analyze(text, ["URL"])]
+
+    presidio = UrlRecognizer(supported_language="es", context=["web"])
+    assert found(StretchUrlRecognizer("es", ["web"])) == found(presidio)
+    if text.startswith("mira www.x.com"):  # the explicit example: URLs are found at all
+        assert len(found(presidio)) >= 3

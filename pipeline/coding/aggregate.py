@@ -7,6 +7,10 @@ import pandas as pd
 from pipeline.coding.codebook import Codebook
 from pipeline.params import CodingParams
 
+# the columns of codings.parquet (the semantic layer adds its audit columns)
+CODING_COLUMNS = ["segment_id", "participant_id", "language", "code", "family", "rule",
+                  "start", "end", "evidence", "snippet", "negated", "valence"]
+
 ANSWER_RULE = "answer"  # rule id of valence-only evidence: the reply to a question on a service
 
 

@@ -45,19 +45,28 @@ class Coder:
     def __init__(self, codebook: Codebook, params: CodingParams, models: dict | None = None):
         self.codebook = codebook
         self.params = params
-        self.models = models if models is not None else load_models(params, codebook.languages)
-        self.coders = {lang: LanguageCoder(codebook, lang, self.models[lang], params)
-                       for lang in codebook.languages}
+        self._models = dict(models or {})
+        self._coders: dict[str, LanguageCoder] = {}
+
+    def coder_for(self, lang: str) -> LanguageCoder:
+        """The language's coder, its spaCy model loaded and its rules compiled on first use:
+        a run that codes only Spanish text (a few new transcripts) never loads English."""
+        if lang not in self.codebook.languages:
+            raise ConfigError(f"segments in language '{lang}' but the codebook has rules "
+                              f"only for {', '.join(self.codebook.languages)}")
+        if lang not in self._coders:
+            if lang not in self._models:
+                self._models.update(load_models(self.params, [lang]))
+            self._coders[lang] = LanguageCoder(self.codebook, lang, self._models[lang],
+                                               self.params)
+        return self._coders[lang]
 
     def code_segments(self, segments: pd.DataFrame) -> pd.DataFrame:
         """Codings, one row per piece of evidence (columns CODING_COLUMNS), sorted."""
         rows: list[dict] = []
         segs = segments.sort_values(["participant_id", "turn_index"], kind="stable")
         for lang, group in segs.groupby("language", sort=True):
-            coder = self.coders.get(lang)
-            if coder is None:
-                raise ConfigError(f"segments in language '{lang}' but the codebook has rules "
-                                  f"only for {', '.join(self.codebook.languages)}")
+            coder = self.coder_for(lang)
             turns = self._turn_docs(coder, group)
             for turn in progress(turns, desc=f"coding ({lang})"):
                 rows.extend(coder.code_turn(turn))

@@ -13,10 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.coding.aggregate import participant_codes
-from pipeline.coding.cache import CodingCache, settings_digest, turn_text
+from pipeline.coding.aggregate import CODING_COLUMNS, participant_codes
+from pipeline.coding.cache import CodingCache, participant_inputs, settings_digest
 from pipeline.coding.codebook import Codebook, load_codebook
-from pipeline.coding.language import CODING_COLUMNS
 from pipeline.coding.review import CANDIDATE_COLUMNS, candidate_schema
 from pipeline.coding.semantic_coder import AUDIT_COLUMNS
 from pipeline.execution import Private
@@ -34,6 +33,9 @@ _CODERS: dict[str, tuple] = {}
 def _tools(digest: str, coding_params):
     tools = _CODERS.get(digest)
     if tools is None:
+        from pipeline.imports import import_spacy
+
+        import_spacy()  # before the coder's modules import it: without torch
         from pipeline.coding.matcher import Coder
         from pipeline.coding.semantic_coder import load_scorer
         from pipeline.execution import one_thread_per_worker
@@ -50,9 +52,8 @@ def code_participants(digest: str, coding_params, records
                       ) -> list[tuple[list, pd.DataFrame]]:
     """(codings as records, review candidates as a table) for each participant in `records`
     (their segments)."""
-    from pipeline.coding.run import code_corpus
-
     codebook, coder, scorer = _tools(digest, coding_params)
+    from pipeline.coding.run import code_corpus
     segments = pd.DataFrame(list(records))
     codings, _, cands = code_corpus(segments, codebook, coding_params, coder=coder,
                                     scorer=scorer)
@@ -63,6 +64,11 @@ def code_participants(digest: str, coding_params, records
         out.append((mine.to_dict("records"), theirs[list(CANDIDATE_COLUMNS)]
                     .reset_index(drop=True)))
     return out
+
+
+def _in_review_order(cands: pd.DataFrame) -> pd.DataFrame:
+    return cands.sort_values(["participant_id", "start", "code"],
+                             kind="stable").reset_index(drop=True)
 
 
 def _frame(rows: list[dict], columns: list[str], sort: list[str]) -> pd.DataFrame:
@@ -89,8 +95,8 @@ def code_corpus_incremental(segments: pd.DataFrame, codebook: Codebook, coding, 
                       segments.groupby(segments["participant_id"].astype(str), sort=True)}
     # who must be coded; a cached result is read only when its turn comes below, so the
     # cached candidates are never all in memory at once
-    keys = {pid: cache.key(group) for pid, group in by_participant.items()} \
-        if cache is not None else {}
+    inputs = participant_inputs(segments) if cache is not None else {}
+    keys = {pid: cache.key_of(key_input) for pid, (key_input, _) in inputs.items()}
     todo = [pid for pid in by_participant if cache is None or not cache.has(keys[pid])]
     batches = [todo[i:i + TASK_PARTICIPANTS] for i in range(0, len(todo), TASK_PARTICIPANTS)]
     # made one by one as the executor asks for them: the records of the whole corpus are
@@ -109,17 +115,19 @@ def code_corpus_incremental(segments: pd.DataFrame, codebook: Codebook, coding, 
                                                             total=len(batches)))
         for pid, group in by_participant.items():
             if pid not in to_code:
-                result = cache.get(keys[pid], turn_text(group))
+                result = cache.get(keys[pid], inputs[pid][1])
                 if result is None:  # unreadable since it was listed: code it here
-                    result = code_participants(digest, coding,
-                                               group.to_dict("records"))[0]
+                    rows, cands = code_participants(digest, coding,
+                                                    group.to_dict("records"))[0]
+                    result = (rows, _in_review_order(cands))
             else:
-                result = next(fresh)
+                rows, cands = next(fresh)
+                # sorted before the cache: a cached result is written as it is read
+                result = (rows, _in_review_order(cands))
                 if cache is not None:
-                    cache.put(keys[pid], turn_text(group), *result)
+                    cache.put(keys[pid], inputs[pid][1], *result)
             codings_rows.extend(result[0])
-            sink.write(result[1].sort_values(["participant_id", "start", "code"],
-                                             kind="stable").reset_index(drop=True))
+            sink.write(result[1])
     if cache is not None:
         log.info("code: %d participant(s) coded, %d reused from the cache", len(todo),
                  len(by_participant) - len(todo))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
-from pipeline.coding.aggregate import ANSWER_RULE
+from pipeline.coding.aggregate import ANSWER_RULE, CODING_COLUMNS
 from pipeline.coding.codebook import Codebook
 from pipeline.coding.compile import CompiledRule, CompiledRules
 from pipeline.coding.keys import Cue, Matches, evidence, unless, with_
@@ -18,8 +18,6 @@ from pipeline.coding.valence import ValenceReader
 from pipeline.params import CodingParams
 
 NEAR_SENTENCES = 2  # `within: near`: the evidence sentence and up to 2 sentences either side
-CODING_COLUMNS = ["segment_id", "participant_id", "language", "code", "family", "rule",
-                  "start", "end", "evidence", "snippet", "negated", "valence"]
 
 
 class LanguageCoder(CompiledRules):

@@ -42,6 +42,8 @@ def prepare(doc: Doc) -> Doc:
 def find(compiled: CompiledRules, doc: Doc) -> Matches:
     found: Matches = defaultdict(list)
     seen: set[tuple[int, int, int]] = set()
+    if compiled.matcher is None:
+        raise RuntimeError("the rules are compiled for a batch of docs: call build(docs) first")
     hits = list(compiled.matcher(doc))
     for phrase_matcher in compiled.phrase_matchers.values():
         hits.extend(phrase_matcher(doc))

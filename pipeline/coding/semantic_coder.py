@@ -19,7 +19,7 @@ from pipeline.coding.calibration import Calibration
 from pipeline.coding.codebook import Codebook
 from pipeline.coding.embedding import CachedEmbedder
 from pipeline.coding.exemplars import ExemplarBank
-from pipeline.coding.matcher import is_answer
+from pipeline.coding.aggregate import is_answer
 from pipeline.coding.semantic import ExemplarIndex, knn_valence, similarity_features
 from pipeline.coding.units import participant_units
 

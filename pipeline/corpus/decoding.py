@@ -27,10 +27,17 @@ def split_lines(text: str) -> list[str]:
     return _LINE_BREAK.split(text)
 
 
+# Any character the two tables above change (translating costs a dictionary lookup per
+# character: most lines have none of them, so they are looked for first)
+_ODD_CHARACTER = re.compile("[" + re.escape("".join(map(chr, {**_ZERO_WIDTH, **_SPACES})))
+                            + "]")
+
+
 def normalise_text(text: str) -> str:
     """NFC, unified line ends, non-breaking/odd spaces to spaces, zero-width chars removed."""
     text = _LINE_BREAK.sub("\n", text)
-    text = text.translate(_ZERO_WIDTH).translate(_SPACES)
+    if _ODD_CHARACTER.search(text):
+        text = text.translate(_ZERO_WIDTH).translate(_SPACES)
     return unicodedata.normalize("NFC", text)
 
 

@@ -55,11 +55,23 @@ class Analyzer:
     def __init__(self, config: AnalyzerConfig, languages: tuple[str, ...] = ("en", "es")):
         self.config = config
         self.languages = languages
-        self.nlp_engine, self.engine = build_engines(languages)
+        self._engines: dict[str, tuple] = {}
         builtin = tuple(lexicon.builtin_allow_list()) if config.builtin_allow_list else ()
         self._allow = AllowList(builtin, config.allow_list)
-        self._scorers = {lang: NameScorer(lang, allowed=self._allow.user) for lang in languages}
-        _warm_up(languages)
+        self._scorers: dict[str, NameScorer] = {}
+        _warm_up()
+
+    def engines(self, language: str) -> tuple:
+        """(nlp_engine, analyzer_engine) of one language, built on its first text: a run
+        that analyses only Spanish (a few new transcripts) never loads the English model."""
+        if language not in self.languages:
+            raise ValueError(f"no analyzer for language {language!r} "
+                             f"(languages: {', '.join(self.languages)})")
+        if language not in self._engines:
+            self._engines[language] = build_engines((language,))
+            self._scorers.setdefault(language, NameScorer(language, allowed=self._allow.user))
+            _warm_up_language(language)
+        return self._engines[language]
 
     # ------------------------------------------------------------------ public API
 
@@ -73,7 +85,8 @@ class Analyzer:
                          ) -> list[list[Span]]:
         """Spans per turn. Turns are analysed together as one text (fewer analyzer calls);
         every span is then cut back to the turn it lies in."""
-        nlp = self.nlp_engine.get_nlp(language)
+        nlp_engine, engine = self.engines(language)
+        nlp = nlp_engine.get_nlp(language)
         separator = "\n\n"
         offsets = []
         position = 0
@@ -90,8 +103,8 @@ class Analyzer:
         for (chunk_start, chunk), doc in zip(chunks, nlp.pipe((c for _, c in chunks),
                                                               batch_size=per_batch),
                                              strict=True):
-            artifacts = nlp_artifacts(self.nlp_engine, doc, language)
-            results = self.engine.analyze(text=chunk, language=language,
+            artifacts = nlp_artifacts(nlp_engine, doc, language)
+            results = engine.analyze(text=chunk, language=language,
                                           nlp_artifacts=artifacts, score_threshold=0.0)
             for r in results:
                 kind = TYPE_MAP.get(r.entity_type)
@@ -216,17 +229,22 @@ def analyze_documents(config: AnalyzerConfig, documents: list[tuple[str, list[st
     return results
 
 
-def _warm_up(languages: tuple[str, ...]) -> None:
-    """Load gazetteers, word frequencies and the big compiled patterns when the analyzer is
-    built, not inside the first piece it analyses."""
+def _warm_up() -> None:
+    """Load gazetteers and the big compiled patterns when the analyzer is built, not inside
+    the first piece it analyses."""
     from pipeline.redaction import gazetteer
     from pipeline.redaction.kept import kept_ranges
     from pipeline.redaction.places import _first_words
 
     gazetteer.given_names(), gazetteer.surnames(), gazetteer.places(), _first_words()
-    for language in languages:
-        gazetteer.word_zipf("casa", language)
     kept_ranges("Fiscalía")
+
+
+def _warm_up_language(language: str) -> None:
+    """A language's word frequencies, with its engines."""
+    from pipeline.redaction import gazetteer
+
+    gazetteer.word_zipf("casa", language)
 
 
 from pipeline.redaction.known_identifiers import (  # noqa: E402,F401 (re-export)

@@ -38,10 +38,10 @@ def build_engines(languages: tuple[str, ...]):
         EmailRecognizer,
         IbanRecognizer,
         SpacyRecognizer,
-        UrlRecognizer,
     )
 
     from pipeline.redaction.recognizers import project_recognizers
+    from pipeline.redaction.recognizers.urls import StretchUrlRecognizer
 
     ner_config = NerModelConfiguration(
         model_to_presidio_entity_mapping={
@@ -69,9 +69,8 @@ def build_engines(languages: tuple[str, ...]):
                             supported_entities=["PERSON", "LOCATION", "ORGANIZATION"]),
             EmailRecognizer(supported_language=lang,
                             context=["email", "correo", "mail", "gmail", "hotmail"]),
-            UrlRecognizer(supported_language=lang,
-                          context=["url", "página", "pagina", "web", "link", "enlace",
-                                   "site", "facebook", "instagram"]),
+            StretchUrlRecognizer(lang, context=["url", "página", "pagina", "web", "link",
+                                                "enlace", "site", "facebook", "instagram"]),
             CreditCardRecognizer(supported_language=lang,
                                  context=["tarjeta", "card", "crédito", "credit"]),
             IbanRecognizer(supported_language=lang),

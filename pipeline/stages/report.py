@@ -43,6 +43,17 @@ def _emergent_table(paths: OutputPaths) -> pd.DataFrame | None:
     return table.reset_index(drop=True)
 
 
+# Where the work ran (engine) and how it was evaluated decide nothing in the report: left out
+# of its parameter appendix, so a cluster run and a local run give the same report. Every
+# section it does print is a DVC parameter of the stage (dvc.yaml), so it is never stale.
+NOT_REPORTED = ("engine", "evaluate")
+
+
+def reported_params(params: Params) -> dict:
+    """The parameter sections the report's appendix records."""
+    return params.model_dump(mode="json", exclude=set(NOT_REPORTED))
+
+
 def run(params: Params, out_dir: Path, corpus_dir: Path) -> dict:
     paths = OutputPaths(Path(out_dir))
     settings = params.report
@@ -70,7 +81,7 @@ def run(params: Params, out_dir: Path, corpus_dir: Path) -> dict:
         "care": care, "quotes": quotes, "quotes_per_theme": settings.quotes_per_theme,
         "emergent": _emergent_table(paths), "redaction_text": redaction_text,
         "n_withdrawn": summary.get("participants_excluded_withdrawn", 0),
-        "params": params.model_dump(mode="json"), "versions": package_versions(),
+        "params": reported_params(params), "versions": package_versions(),
         "codebook_path": str(codebook), "codebook_hash": file_hash(codebook),
         "synthetic": bool(summary.get("corpus_synthetic", False)),
         "reliability": _optional_csv(paths.table("coding_reliability")),
