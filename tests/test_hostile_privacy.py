@@ -262,8 +262,9 @@ def test_a_20_mb_long_transcript_is_redacted_within_2_gb(tmp_path):
     """20 MB in one transcript through `stage redact`, in a fresh process whose memory is
     capped at 2 GiB (`resource.setrlimit(RLIMIT_DATA)`: heap and private mappings, inherited
     by its workers): it completes, every process peaks under 2 GiB resident, and every planted
-    name is redacted. (Not RLIMIT_AS: thinc imports torch, which reserves ~700 MB of address
-    space it never uses.) Speed is measured by bench/long_transcript.py, not here."""
+    name is redacted. (RLIMIT_DATA, not RLIMIT_AS: address space reserved and never touched,
+    as torch reserved ~700 MB when spaCy's thinc still imported it, is not memory used.) Speed
+    is measured by bench/long_transcript.py, not here."""
     import subprocess
     import sys
 
