@@ -217,11 +217,18 @@ def add_transcripts(corpus: Path, count: int, factor: int, seed: int = 0,
         rows = [r for r in reader if r.get("consent", "").strip().lower() == "granted"]
     files = {p.stem: p for p in sorted((source / "transcripts").iterdir()) if p.is_file()}
     rows = [r for r in rows if r["participant_id"].strip() in files]
+    # ids already in the corpus (a second call must not reuse those of the first)
+    with open(corpus / "metadata.csv", encoding="utf-8-sig", newline="") as handle:
+        taken = {r["participant_id"].strip() for r in csv.DictReader(handle)}
     added, new_rows = [], []
     for k in range(count):
         row = rows[k % len(rows)]
         pid = row["participant_id"].strip()
-        new_id = copy_id(pid, factor + 1 + k // len(rows), factor)
+        copy = factor + 1 + k // len(rows)
+        while copy_id(pid, copy, factor) in taken:
+            copy += 1
+        new_id = copy_id(pid, copy, factor)
+        taken.add(new_id)
         original = files[pid]
         (corpus / "transcripts" / f"{new_id}{original.suffix}").write_bytes(
             vary_transcript(original, seed, new_id))

@@ -163,3 +163,7 @@ def test_add_transcripts_extends_a_built_corpus_with_new_varied_copies(tmp_path)
         new = next((corpus / "transcripts").glob(f"{new_id}.*")).read_bytes()
         first = next((corpus / "transcripts").glob(f"{new_id[:-5]}-R001.*")).read_bytes()
         assert new != first  # varied: no cache keyed on content can short-cut it
+    # a second call adds new participants, never the ids of the first
+    again = scale.add_transcripts(corpus, 3, factor=1, seed=0)
+    assert not set(again) & set(added) and all(a.endswith("-R003") for a in again)
+    assert scale.count_granted(corpus)[1] == granted_before + 6
