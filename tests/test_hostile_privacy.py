@@ -256,6 +256,76 @@ def test_participant_ids_must_be_opaque_and_the_message_does_not_echo_them(tmp_p
 
 
 # ------------------------------------------------------------ 11. long transcripts
+_LIMIT_CODE = (
+    "import resource, sys\n"
+    "limit = {limit}\n"
+    "resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))\n"
+    "from pipeline.stages.redact import main\n"
+    "rc = main(['--params', r'{params}', '--corpus', r'{corpus}', '--out', r'{out}'])\n"
+    "print('PEAK_MB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,"
+    " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)\n"
+    "sys.exit(rc)\n")
+
+
+def _redact_capped(corpus, params, out, limit=2 * 1024 ** 3):
+    """`stage redact` in a fresh process whose memory is capped (RLIMIT_DATA, inherited by
+    any worker): (exit code, peak RSS of the stage and of its largest child, stderr)."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", _LIMIT_CODE.format(
+        limit=limit, params=params, corpus=corpus, out=out)], cwd=ROOT, capture_output=True,
+        text=True, timeout=1800)
+    peaks = result.stdout.split("PEAK_MB")[1].split()[:2] if "PEAK_MB" in result.stdout \
+        else ["0", "0"]
+    return result.returncode, int(peaks[0]), int(peaks[1]), result.stderr
+
+
+@pytest.mark.slow
+def test_a_20_mb_transcript_goes_through_stage_redact_within_2_gb(tmp_path):
+    """20 MB in one transcript through `stage redact`, every process capped at 2 GiB: it
+    completes under 2 GiB resident and every planted name is redacted.
+
+    So that it fits in `make test`, the transcript repeats one question and one answer, and a
+    first run on the opening 500,000 characters leaves the analysis of its pieces in the
+    cache: the 20 MB run is cut into the same pieces and takes their analysis from the cache
+    (the remainder piece is analysed). Everything that sees the whole transcript runs on all
+    20 MB: reading and parsing it, planning its pieces, joining their spans, the leakage
+    gate's repair and check, pseudonyms, the review file and the outputs. The same run with
+    every piece analysed (20 MB of varied text) is `test_a_20_mb_long_transcript_is_
+    redacted_within_2_gb`, in `make test-long`."""
+    import re
+    import sys
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from long_transcript import write_corpus as write_long
+
+    pair = ("ENTREVISTADORA: ¿Y qué pasó después?\n"
+            "PARTICIPANTE: Bueno, Rosa Quispe me llevó a la casa de Juan Pérez en Cusco, y "
+            "allí trabajé muchas horas sin pago. Nadie me explicó nada en la fiscalía. Mi "
+            "teléfono era 951 234 567.\n")
+    whole = pair * (20_000_000 // len(pair.encode()) + 1)
+    params = tmp_path / "params.yaml"
+    params.write_text(f"engine:\n  cache_dir: {tmp_path / 'cache'}\n  workers: 1\n"
+                      f"redaction:\n  review_dir: {tmp_path / 'private'}\n", encoding="utf-8")
+    opening = write_long(tmp_path / "opening", pair * (500_000 // len(pair)))
+    code, *_, err = _redact_capped(opening, params, tmp_path / "out_opening")
+    assert code == 0, err[-2000:]
+    corpus = write_long(tmp_path / "corpus", whole)
+    assert (corpus / "transcripts" / "PE-01.txt").stat().st_size >= 20_000_000
+    code, stage_mb, worker_mb, err = _redact_capped(corpus, params, tmp_path / "out")
+    assert code == 0, err[-2000:]
+    assert stage_mb < 2048 and worker_mb < 2048, f"peak RSS {stage_mb} MB, {worker_mb} MB"
+    reused = re.search(r"(\d+) piece\(s\) analysed, (\d+) reused from the cache", err)
+    assert reused and int(reused.group(1)) <= 1 and int(reused.group(2)) >= 75, err[-1000:]
+    redacted = (tmp_path / "out" / "redacted" / "transcripts" / "PE-01.txt").read_text(
+        encoding="utf-8")
+    assert len(redacted) > 15_000_000
+    for name in ("Rosa Quispe", "Quispe", "Juan Pérez", "951 234 567"):
+        assert name not in redacted
+    assert redacted.count("[PERSON_") == 2 * whole.count("PARTICIPANTE:")  # both, every answer
+
+
 @pytest.mark.slow
 @pytest.mark.long
 def test_a_20_mb_long_transcript_is_redacted_within_2_gb(tmp_path):
