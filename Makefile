@@ -34,7 +34,8 @@ repro: setup
 test: setup
 	$(VENV)/bin/pytest -q
 
-# The long tests (a 20 MB transcript under a 2 GiB memory cap: 6 to 9 minutes on 2 cores).
+# The long tests (20 MB of varied text under a 2 GiB memory cap, every piece analysed:
+# about 5 minutes on 2 cores).
 test-long: setup
 	$(VENV)/bin/pytest -q -m long -n 0
 

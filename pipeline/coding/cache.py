@@ -80,7 +80,8 @@ def _key_columns(ordered: pd.DataFrame) -> list[list]:
 
 
 def _rows_digest(columns: list[list], start: int, stop: int) -> bytes:
-    rows = [list(row) for row in zip(*(column[start:stop] for column in columns))]
+    rows = [list(row) for row in zip(*(column[start:stop] for column in columns),
+                                     strict=True)]
     return json.dumps(rows, ensure_ascii=False).encode("utf-8", "surrogatepass")
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 from spacy.tokens import Doc
 
-from pipeline.coding.aggregate import dedupe_codings, is_answer
+from pipeline.coding.aggregate import CODING_COLUMNS, dedupe_codings, is_answer
 from pipeline.coding.codebook import Codebook
-from pipeline.coding.language import CODING_COLUMNS, LanguageCoder
+from pipeline.coding.language import LanguageCoder
 from pipeline.coding.match import TurnDoc, mask_tags
 from pipeline.errors import ConfigError
 from pipeline.logs import progress

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
-from pipeline.coding.aggregate import ANSWER_RULE, CODING_COLUMNS
+from pipeline.coding.aggregate import ANSWER_RULE
 from pipeline.coding.codebook import Codebook
 from pipeline.coding.compile import CompiledRule, CompiledRules
 from pipeline.coding.keys import Cue, Matches, evidence, unless, with_

@@ -19,6 +19,7 @@ modules with one job each:
 """
 
 from pipeline.coding.aggregate import ANSWER_RULE as ANSWER_RULE
+from pipeline.coding.aggregate import CODING_COLUMNS as CODING_COLUMNS
 from pipeline.coding.aggregate import aggregate_valence as aggregate_valence
 from pipeline.coding.aggregate import dedupe_codings as dedupe_codings
 from pipeline.coding.aggregate import is_answer as is_answer
@@ -32,7 +33,6 @@ from pipeline.coding.compile import _expand as _expand
 from pipeline.coding.keys import Cue as Cue
 from pipeline.coding.keys import Role as Role
 from pipeline.coding.keys import RuleKey as RuleKey
-from pipeline.coding.language import CODING_COLUMNS as CODING_COLUMNS
 from pipeline.coding.language import NEAR_SENTENCES as NEAR_SENTENCES
 from pipeline.coding.language import LanguageCoder as LanguageCoder
 from pipeline.coding.language import _near as _near

@@ -15,11 +15,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from pipeline.coding.aggregate import is_answer
 from pipeline.coding.calibration import Calibration
 from pipeline.coding.codebook import Codebook
 from pipeline.coding.embedding import CachedEmbedder
 from pipeline.coding.exemplars import ExemplarBank
-from pipeline.coding.aggregate import is_answer
 from pipeline.coding.semantic import ExemplarIndex, knn_valence, similarity_features
 from pipeline.coding.units import participant_units
 
