@@ -52,18 +52,6 @@ def settings_digest(coding_params) -> str:
     return digest.hexdigest()
 
 
-def _in_turn_order(segments: pd.DataFrame) -> pd.DataFrame:
-    """The segments sorted by turn (as they usually come already: then no sort)."""
-    if segments["turn_index"].is_monotonic_increasing:
-        return segments
-    return segments.sort_values("turn_index", kind="stable")
-
-
-def turn_text(segments: pd.DataFrame) -> str:
-    """The participant's redacted turns, in order: what cached positions point into."""
-    return _SEPARATOR.join(_in_turn_order(segments)["text"].astype(str))
-
-
 _NAN = float("nan")   # a missing value, as `astype(str)` leaves it (JSON NaN)
 
 
@@ -74,43 +62,44 @@ def _missing(value) -> bool:
 _KEY_COLUMNS = ("segment_id", "turn_index", "speaker", "start", "end", "language", "text")
 
 
-def _key_columns(ordered: pd.DataFrame) -> list[list]:
-    return [[_NAN if _missing(value) else str(value) for value in ordered[name].tolist()]
-            for name in _KEY_COLUMNS]
-
-
-def _rows_digest(columns: list[list], start: int, stop: int) -> bytes:
-    rows = [list(row) for row in zip(*(column[start:stop] for column in columns),
-                                     strict=True)]
-    return json.dumps(rows, ensure_ascii=False).encode("utf-8", "surrogatepass")
-
-
-def _columns_digest(segments: pd.DataFrame) -> bytes:
-    """The key's input: every segment's fields as strings, in turn order. Built from plain
-    column lists (the same bytes as `astype(str)` on the frame, five times faster: at 10x
-    the demo the keys took 2.3 s of a re-run with every participant cached)."""
-    columns = _key_columns(_in_turn_order(segments))
-    return _rows_digest(columns, 0, len(columns[0]))
-
-
 def participant_inputs(segments: pd.DataFrame) -> dict[str, tuple[bytes, str]]:
-    """For each participant of a corpus's segments: (the key input `_columns_digest` gives
-    for their segments, their `turn_text`), in one pass over the corpus instead of one
-    pandas selection per participant and column."""
+    """For each participant of a corpus's segments, in one pass over the corpus: (the key
+    input: every segment's fields as strings, in turn order, the same bytes as `astype(str)`
+    on the frame; the participant's redacted turns in order, what cached positions point
+    into). Built from plain column lists: one pandas selection per participant and column
+    made the keys 2.3 s of a 10x re-run with every participant cached."""
     pids = segments["participant_id"].astype(str)
     ordered = segments.assign(_participant=pids).sort_values(
         ["_participant", "turn_index"], kind="stable")
-    columns = _key_columns(ordered)
+    columns = [[_NAN if _missing(value) else str(value) for value in ordered[name].tolist()]
+               for name in _KEY_COLUMNS]
     texts = ordered["text"].astype(str).tolist()
     owners = ordered["_participant"].tolist()
     out: dict[str, tuple[bytes, str]] = {}
     start = 0
     for stop in range(1, len(owners) + 1):
         if stop == len(owners) or owners[stop] != owners[start]:
-            out[owners[start]] = (_rows_digest(columns, start, stop),
-                                  _SEPARATOR.join(texts[start:stop]))
+            rows = [list(row) for row in zip(*(column[start:stop] for column in columns),
+                                             strict=True)]
+            out[owners[start]] = (
+                json.dumps(rows, ensure_ascii=False).encode("utf-8", "surrogatepass"),
+                _SEPARATOR.join(texts[start:stop]))
             start = stop
     return out
+
+
+def _one_participant(segments: pd.DataFrame) -> tuple[bytes, str]:
+    return participant_inputs(segments.assign(participant_id="")).get("", (b"[]", ""))
+
+
+def _columns_digest(segments: pd.DataFrame) -> bytes:
+    """The key input of one participant's segments (see `participant_inputs`)."""
+    return _one_participant(segments)[0]
+
+
+def turn_text(segments: pd.DataFrame) -> str:
+    """One participant's redacted turns, in order (see `participant_inputs`)."""
+    return _one_participant(segments)[1]
 
 
 class CodingCache:

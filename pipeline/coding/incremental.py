@@ -53,7 +53,7 @@ def code_participants(digest: str, coding_params, records
     """(codings as records, review candidates as a table) for each participant in `records`
     (their segments)."""
     codebook, coder, scorer = _tools(digest, coding_params)
-    from pipeline.coding.run import code_corpus
+    from pipeline.coding.run import code_corpus  # after _tools: it imports spaCy, torch hidden
     segments = pd.DataFrame(list(records))
     codings, _, cands = code_corpus(segments, codebook, coding_params, coder=coder,
                                     scorer=scorer)

@@ -69,9 +69,15 @@ class Analyzer:
                              f"(languages: {', '.join(self.languages)})")
         if language not in self._engines:
             self._engines[language] = build_engines((language,))
-            self._scorers.setdefault(language, NameScorer(language, allowed=self._allow.user))
+            self._scorer(language)
             _warm_up_language(language)
         return self._engines[language]
+
+    def _scorer(self, language: str) -> NameScorer:
+        """The language's name scorer, built once."""
+        if language not in self._scorers:
+            self._scorers[language] = NameScorer(language, allowed=self._allow.user)
+        return self._scorers[language]
 
     # ------------------------------------------------------------------ public API
 
@@ -160,9 +166,7 @@ class Analyzer:
             for kind, value in self.config.deny_list:
                 for s, e in _find(fm, fold(value)):
                     kept[i].append(Span(s, e, kind, 1.0, "deny_list"))
-        scorer = self._scorers.get(language)
-        if scorer is None:
-            scorer = self._scorers[language] = NameScorer(language, allowed=self._allow.user)
+        scorer = self._scorer(language)
         for i, text in enumerate(texts):
             public_spans = [Span(a, b, "KEPT", 0.0, "kept") for a, b in public[i]]
             kept[i] += scorer.find(text, kept[i] + public_spans)
