@@ -136,10 +136,14 @@ def run_system(system: str, corpus: Path, n_process: int) -> dict:
                 transcripts.append(Transcript(part, Path("x"), turns))
             return Corpus(Path("."), transcripts)
 
-        with executor_for(EngineParams(workers=n_process, cache_dir=None)) as executor:
-            # every worker loads its models on a small piece first
-            redact_corpus(corpus_of([("es", ["Hola, soy Rosa."])] * 2 * n_process), params,
-                          executor=executor)
+        # here_max_chars=0: the warm-up below starts the cluster (a small job would
+        # otherwise run in this process and the cluster would start inside the timing)
+        with executor_for(EngineParams(workers=n_process, cache_dir=None,
+                                       here_max_chars=0)) as executor:
+            # every worker loads both languages' models on small pieces first (models load
+            # per language on first use, and loading is not throughput)
+            warm_up = [("es", ["Hola, soy Rosa."]), ("en", ["Hello, I am Rose."])]
+            redact_corpus(corpus_of(warm_up * 2 * n_process), params, executor=executor)
             bench_corpus = corpus_of(docs)
             start = time.perf_counter()
             result = redact_corpus(bench_corpus, params, executor=executor)
