@@ -51,6 +51,9 @@ def gone(analyzer, lang: str, text: str, value: str) -> bool:  # noqa: F811
     ("es", "A ese señor le decían toño y todos le tenían miedo.", "toño"),
     ("es", "dejé al brandoncito con mi suegra unos meses.", "brandoncito"),
     ("es", "Mi abuela me decía \"nachita, ya vas a ver\" cada noche.", "nachita"),
+    ("es", "Mi mamá me decía cuídate, juanita, cuídate mucho.", "juanita"),
+    ("es", "Y mi hermano, el fermín, nunca supo nada de eso.", "fermín"),
+    ("en", "My cousin, milagros, was there too, she saw it.", "milagros"),
 ])
 def test_names_in_any_case_are_found_by_their_use(analyzer, lang, text, name):  # noqa: F811
     assert gone(analyzer, lang, text, name)
@@ -65,6 +68,8 @@ def test_names_in_any_case_are_found_by_their_use(analyzer, lang, text, name):  
     ("en", "I signed a paper I could not read, and we went home.", "signed"),
     ("en", "Once, he paid the electricity, only once.", "Once"),
     ("es", "Ya, mija, no llores, me dijo mi mamá.", "mija"),
+    ("es", "Sembrábamos papa, yuca, maíz, de todo un poco.", "yuca"),
+    ("es", "En la casa, claro, nadie hablaba de eso.", "claro"),
 ])
 def test_ordinary_words_are_not_taken_for_names(analyzer, lang, text, word):  # noqa: F811
     assert word not in found(analyzer, lang, text)
@@ -150,6 +155,20 @@ def test_numbers_that_are_no_address_or_code(analyzer, lang, text):  # noqa: F81
     ("es", "Me atendieron en la DINAPEN y después en el ICBF.", "DINAPEN"),
     ("en", "The Defensoría del Pueblo sent a lawyer.", "Defensoría del Pueblo"),
     ("es", "Me escribía por WhatsApp todas las noches.", "WhatsApp"),
+    ("es", "Me inscribieron en el Registro Nacional de Personas Desplazadas.",
+     "Registro Nacional de Personas Desplazadas"),
+    ("en", "They put me on the National Register of Displaced Persons.",
+     "National Register of Displaced Persons"),
+    ("es", "Nos dieron el Seguro Comunitario y las medicinas.", "Seguro Comunitario"),
+    ("es", "La Defensa Pública me consiguió una abogada.", "Defensa Pública"),
+    ("es", "Fuimos a la Marcha de las Mujeres ese año.", "Marcha de las Mujeres"),
+    ("es", "Me explicaron la Ley Integral para Proteger, Atender y Reparar a las Víctimas de "
+           "Violencia de Género.", "Ley Integral para Proteger, Atender y Reparar a las "
+                                   "Víctimas de Violencia de Género"),
+    ("es", "Me pasaron a un Centro de Atención Residencial del INABIF.",
+     "Centro de Atención Residencial del INABIF"),
+    ("en", "My grandmother speaks only Tu'un Savi and a little Spanish.", "Tu'un Savi"),
+    ("es", "Mi abuela habla puro Runa Simi, nada de castellano.", "Runa Simi"),
 ])
 def test_public_names_are_kept(analyzer, lang, text, kept):  # noqa: F811
     assert not any(kept in v or v in kept for v in found(analyzer, lang, text))
@@ -195,6 +214,9 @@ def test_after_repair_a_confident_name_survives_in_no_spelling(spelling, prefix)
     ("They went to Cacho's office in the afternoon.", None, "Cacho"),
     ("Era el programa de Juan Pérez en la radio.", None, "Juan Pérez"),
     ("Pasaron los de la Guardia Nacional y el Flaco les pagó.", "Guardia Nacional", "Flaco"),
+    ("Me habló del Programa Nacional, Rosaura dijo que no servía.", "Programa Nacional",
+     "Rosaura"),
+    ("La Ley de Trata, Ramiro y yo la leímos.", "Ley de Trata", "Ramiro"),
 ])
 def test_public_bodies_are_kept_by_their_head_word_and_cut_at_places(text, kept, not_kept):
     pieces = [text[a:b] for a, b in kept_ranges(text)]
@@ -202,6 +224,17 @@ def test_public_bodies_are_kept_by_their_head_word_and_cut_at_places(text, kept,
         assert any(kept in p for p in pieces)
     if not_kept:
         assert not any(not_kept in p for p in pieces)
+
+
+def test_a_span_across_a_kept_name_keeps_only_what_lies_outside_it(analyzer):  # noqa: F811
+    text = "Fui a la Fiscalía de Puno con mi tía."
+    assert found(analyzer, "es", text) == ["Puno"]
+    # a place whose name holds a kept word stays whole
+    assert gone(analyzer, "en", "I grew up in Madre de Dios, by the river.", "Madre de Dios")
+
+
+def test_a_spoken_language_is_not_a_subject_named_after_the_verb(analyzer):  # noqa: F811
+    assert gone(analyzer, "es", "Entonces habló Rosaura y dijo que no.", "Rosaura")
 
 
 @pytest.mark.parametrize("text,devotion,kept", [

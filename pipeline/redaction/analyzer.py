@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import bisect
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipeline.execution import LocalExecutor, Private
-from pipeline.redaction import lexicon, pieces
+from pipeline.redaction import gazetteer, lexicon, pieces
 from pipeline.redaction.engine import build_engines, nlp_artifacts
 from pipeline.redaction.entities import NAMED_TYPES, TYPE_MAP, resolve
 from pipeline.redaction.filters import (
@@ -27,7 +27,7 @@ from pipeline.redaction.filters import (
     whole_name,
 )
 from pipeline.redaction.forms import is_form_label
-from pipeline.redaction.kept import inside, kept_ranges
+from pipeline.redaction.kept import inside, kept_ranges, uncovered
 from pipeline.redaction.name_evidence import NameScorer
 from pipeline.redaction.pieces import BATCH_CHARS, CHUNK_CHARS, _chunks, _plan_pieces
 from pipeline.redaction.propagation import _find, _hypocorisms, _place_lists, _propagate
@@ -154,11 +154,19 @@ class Analyzer:
                 if cleaned is not None and cleaned.type in NAMED_TYPES and is_form_label(
                         text, cleaned.start, cleaned.end):
                     continue  # "Provincia:", "Sexo:" open a field; they are no name
-                if cleaned is None or (
-                        cleaned.type in NAMED_TYPES
-                        and cleaned.recognizer not in ("deny_list", "known_identifier")
-                        and inside(ranges, cleaned.start, cleaned.end)):
-                    continue  # "Luján" in "la Virgen de Luján", "Beta" in "Grupo Beta"
+                if cleaned is None:
+                    continue
+                if cleaned.type in NAMED_TYPES and cleaned.recognizer not in (
+                        "deny_list", "known_identifier") and ranges:
+                    if inside(ranges, cleaned.start, cleaned.end):
+                        continue  # "Luján" in "la Virgen de Luján", "Beta" in "Grupo Beta"
+                    if fold(text[cleaned.start:cleaned.end]) not in gazetteer.places():
+                        # a span across a kept name keeps only what lies outside it
+                        # ("[Fiscalía de] Puno" -> "Puno"; "[Centro ...] del [INABIF]" ->
+                        # nothing); a place stays whole ("Madre de Dios" is a region)
+                        out += [replace(cleaned, start=a, end=b) for a, b in
+                                uncovered(text, ranges, cleaned.start, cleaned.end)]
+                        continue
                 out.append(cleaned)
             kept.append(out)
         folded = [fold_with_map(t) for t in texts]

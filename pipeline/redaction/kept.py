@@ -6,7 +6,7 @@ what the analysis needs (`lexicon/kept_public_names.yaml`, `lexicon/institutions
 ("Luján" inside "la Virgen de Luján"), and the name scorer does not look inside them.
 
 Besides the lists, two general forms are kept: devotions ("Virgen de X", "Our Lady of X",
-"Señor de X", "Divino Niño") and named days ("Día de X", "Fiesta de X").
+"Señor de X", "Divino Niño") and named days and public events ("Día de X", "Fiesta de X", "Marcha de X").
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ PLACE_BEFORE = re.compile(r"\b(?:in|en|from|desde|near|cerca\s+de|barrio|sector|
                           r"fundaci[oó]n|centro|colegio|escuela|comedor|parroquia|shelter|home|"
                           r"school)\s+(?:(?:the|el|la|del|de\s+la)\s+)?$", re.IGNORECASE)
 NAMED_DAY = re.compile(
-    rf"\b(?:[Dd][ií]a|[Dd]ay|[Ff]iestas?|[Nn]oche|[Ss]emana)\s+{_OF}\s+{_CAP}"
+    rf"\b(?:[Dd][ií]a|[Dd]ay|[Ff]iestas?|[Nn]oche|[Ss]emana|[Mm]archa|[Jj]ornada|[Cc]ampaña)"
+    rf"\s+{_OF}\s+{_CAP}"
     rf"(?:\s+(?:{_OF}\s+)?{_CAP}){{0,2}}")
 
 
@@ -61,12 +62,18 @@ def _phrase_regex(devotions: bool) -> re.Pattern:
 
 
 # joins the words of a body's name; never an article alone ("la Guardia y el [Gocho]")
-_CONNECT = (r"(?:de(?:\s+l[ao]s?)?|del|para(?:\s+l[ao]s?)?|contra(?:\s+l[ao]s?)?|y|e|a|"
+_CONNECT = (r"(?:de(?:\s+l[ao]s?)?|del|para(?:\s+l[ao]s?)?|contra(?:\s+l[ao]s?)?|y|e|a(?:\s+l[ao]s?)?|al|en(?:\s+(?:el|l[ao]s?))?|"
+            r"por(?:\s+(?:el|l[ao]s?))?|l[ao]s|"
             r"of(?:\s+the)?|and|for(?:\s+the)?|on|against)")
 
 
 # a capitalised word with no possessive ("Cacho's office" is no public body)
 _WORD = r"[A-ZÁÉÍÓÚÑ][a-záéíóúñü]+(?![\w'’])"
+# laws and programmes list what they do: "Ley para Prevenir, Atender y Sancionar ...". A
+# comma joins the name's words only before a capitalised infinitive that a "y"/"e" later
+# closes (a given name after a comma, "Programa Nacional, Rosa dijo", is not joined).
+_INFINITIVE = r"[A-ZÁÉÍÓÚ][a-záéíóúñ]+(?:ar|er|ir)(?![\w'’])"
+_LIST = rf",\s+(?={_INFINITIVE}(?:,\s+{_INFINITIVE})*\s+[ye]\s+{_INFINITIVE})"
 
 
 # "Ley 985", "Ley 26.364", "Decreto 1066 de 2015": laws and decrees by number
@@ -80,7 +87,7 @@ def _body_regexes() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     # names of bodies are written capitalised: "Programa de Rescate", not "el programa de X"
     head_first = re.compile(
         rf"\b(?:{es})(?:\s+{_CONNECT})?\s+(?:{_WORD}|{_NUMBER})"
-        rf"(?:(?:\s+{_CONNECT})?\s+(?:{_WORD}|{_NUMBER})){{0,5}}")
+        rf"(?:(?:{_LIST}|(?:\s+{_CONNECT})?\s+)(?:{_WORD}|{_NUMBER})){{0,11}}")
     head_last = re.compile(rf"(?:{_WORD}\s+){{1,4}}(?:{en})\b")
     of_form = re.compile(rf"\b(?:{en})\s+(?:of|for|on|against)(?:\s+the)?\s+{_WORD}"
                          rf"(?:(?:\s+{_CONNECT})?\s+{_WORD}){{0,5}}")
@@ -88,14 +95,18 @@ def _body_regexes() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
 
 
 def _without_places(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """Cut a public body's name at its first place name ("Fiscalía de [Puno]")."""
+    """Cut a public body's name at its first place name ("Fiscalía de [Puno]"). The head
+    word itself is never taken for a place (there are towns called Registro and Unidad)."""
     from pipeline.redaction import gazetteer
     from pipeline.redaction.textutil import fold
 
     places = gazetteer.places()
+    heads = _head_words()
     for m in re.finditer(rf"{_CAP}(?:\s+(?:{_CONNECT}\s+)?{_CAP})*", text[start:end]):
         words = m.group(0).split()
         for i in range(len(words)):
+            if fold(words[i]) in heads or not words[i][0].isupper():
+                continue   # a connector ("para" is also Pará) or the head word
             for j in range(len(words), i, -1):
                 if fold(" ".join(words[i:j])) in places:
                     cut = start + m.start() + len(" ".join(words[:i])) + (1 if i else 0)
@@ -105,10 +116,46 @@ def _without_places(text: str, start: int, end: int) -> tuple[int, int] | None:
     return start, end
 
 
+@lru_cache(maxsize=1)
+def _head_words() -> frozenset[str]:
+    from pipeline.redaction.textutil import fold
+
+    return frozenset(fold(w) for w in lexicon.PUBLIC_BODY_HEADS_ES + lexicon.PUBLIC_BODY_HEADS_EN)
+
+
 def kept_ranges(text: str) -> list[tuple[int, int]]:
     """(start, end) of every kept public name in `text`, in original offsets (cached: the
     analyzer, the gate's repair and the gate ask for the same turns)."""
     return list(_kept_ranges(text))
+
+
+# "she speaks Tu'un Savi", "mi abuela habla puro Runasimi": what is spoken is a language, a
+# name no list may hold (most languages have several names, their speakers' own among them)
+_LANGUAGE_TOKEN = r"(?:[A-ZÁÉÍÓÚÑ][\w'’-]*|\w+['’]\w*)"
+SPOKEN_LANGUAGE = re.compile(
+    r"\b(?:speak|speaks|spoke|spoken|speaking|habla|hablo|hablas|hablaba|hablaban|hablamos|"
+    r"hablan|hablar|hablando|hablé|habló|hablábamos)\s+"
+    r"(?:(?:only|just|mostly|also|some|a\s+little|fluent|good|solo|sólo|solamente|puro|pura|"
+    r"nomás|también|mejor|más|un\s+poco\s+de|el|en)\s+)*"
+    rf"({_LANGUAGE_TOKEN}(?:\s+{_LANGUAGE_TOKEN})?)", re.IGNORECASE)
+
+
+def _spoken_languages(text: str) -> list[tuple[int, int]]:
+    """Where a language follows "speak"/"hablar", unless a word of it is a common given name
+    (Spanish puts the subject after the verb: "entonces habló Rosa")."""
+    from pipeline.redaction import gazetteer
+    from pipeline.redaction.textutil import fold
+
+    given = gazetteer.given_names()
+    out = []
+    for m in SPOKEN_LANGUAGE.finditer(text):
+        words = m.group(1).split()
+        if not all(w[0].isupper() or "'" in w or "’" in w for w in words):
+            continue   # case-insensitive above for the verb only
+        if any(given.get(fold(w), 10**9) <= 2000 for w in words):
+            continue
+        out.append(m.span(1))
+    return out
 
 
 @lru_cache(maxsize=8192)
@@ -122,6 +169,7 @@ def _kept_ranges(text: str) -> tuple[tuple[int, int], ...]:
     out += [(a, b) for a, b in devotions
             if not PLACE_BEFORE.search(text[max(0, a - 24):a])]
     out += [m.span() for m in NAMED_DAY.finditer(text)]
+    out += _spoken_languages(text)
     for regex in _body_regexes():
         for m in regex.finditer(text):
             cut = _without_places(text, *m.span())
@@ -134,3 +182,31 @@ def inside(ranges: list[tuple[int, int]], start: int, end: int) -> bool:
     """Whether [start, end) lies within one of the sorted `ranges`."""
     i = bisect.bisect_right(ranges, (start, float("inf")))
     return any(a <= start and end <= b for a, b in ranges[max(0, i - 8):i])
+
+
+_LEAD = re.compile(rf"(?:[\W_]+|(?:{_CONNECT}|the|el|la)(?!\w))*", re.IGNORECASE)
+_TRAIL = re.compile(rf"(?:[\W_]+|(?<!\w)(?:{_CONNECT}|the|el|la))*$", re.IGNORECASE)
+
+
+def uncovered(text: str, ranges: list[tuple[int, int]], start: int, end: int
+              ) -> list[tuple[int, int]]:
+    """The parts of [start, end) outside the sorted kept `ranges`, each without the
+    connectors and punctuation at its edges, that still hold a word ("Centro de Atención
+    Residencial del INABIF" leaves nothing; "Fiscalía de Puno" leaves "Puno")."""
+    pieces, position = [], start
+    for a, b in ranges:
+        if b <= position or a >= end:
+            continue
+        if a > position:
+            pieces.append((position, a))
+        position = max(position, b)
+    if position < end:
+        pieces.append((position, end))
+    out = []
+    for a, b in pieces:
+        piece = text[a:b]
+        a2 = a + _LEAD.match(piece).end()
+        b2 = a + _TRAIL.search(piece, a2 - a).start()
+        if b2 > a2 and re.search(r"\w", text[a2:b2]):
+            out.append((a2, b2))
+    return out

@@ -25,13 +25,17 @@ from pipeline.redaction.textutil import fold, fold_with_map, is_sentence_initial
 SETTINGS_FILE = Path(__file__).parent / "name_evidence.yaml"
 POINTS = ("given_common", "given_rare", "surname", "diminutive", "unknown_word", "capitalised",
           "vocative", "naming_phrase", "role_before", "role_after", "article_before",
-          "article_mismatch",
+          "article_mismatch", "between_commas",
           "next_to_name")
 LISTS = ("vocative_before", "vocative_after", "naming_phrases", "naming_after", "articles_es",
          "endearments")
 WORD = re.compile(r"(?<![\w@#/])[^\W\d_]+(?:['’][^\W\d_]+)?(?![\w@])")
 # word endings no given name has: "whiskería", "machismo", "rápidamente", "contratista"
 _NOT_A_NAME_ENDING = re.compile(r"\w{3}(?:erias?|ismos?|mente|mientos?|ologias?|istas?|ciones)$")
+# a word alone between commas ("no te vayas, X, no te vayas"; "mi hermano, el X, ...") but
+# not one item of a list ("papa, yuca, maíz, de todo")
+_OPENS_ASIDE = re.compile(r",\s+(?:(?:el|la|the)\s+)?$")
+_LIST_GOES_ON = re.compile(r"\s*,\s*[^\W\d_]+(?:\s*,|\s+(?:y|e|and|o|or)\s)")
 _DIMINUTIVE = re.compile(r"(?:cit[oa]|it[oa]|ill[oa]|uch[oa]|ic[oa])$")
 
 
@@ -203,6 +207,11 @@ class NameScorer:
                  and bool(self._turn_or_quote_start.search(text[max(0, start - 4):start])))
         if greeted or opens or self._vocative_after.match(after):
             total += p["vocative"]
+        elif (_OPENS_ASIDE.search(before) and after.lstrip()[:1] == ","
+              and not _LIST_GOES_ON.match(after)):
+            # alone between commas, as people are addressed mid-sentence ("no te vayas, X,
+            # no te vayas") or named in apposition ("my uncle, X, was there")
+            total += p["between_commas"]
         if self._naming.search(before) or self._naming_after.match(after):
             total += p["naming_phrase"]
         if self._role_before.search(before):
