@@ -131,6 +131,9 @@ def test_single_word_places_that_are_words_are_left_to_context(analyzer):  # noq
     ("es", "Mi usuario era flaca.linda_22 en esa página.", "flaca.linda_22"),
     ("en", "The PIN of the phone was 4B9C22E1, he kept it.", "4B9C22E1"),
     ("es", "El código del celular era k7x92m, nunca lo olvidé.", "k7x92m"),
+    ("en", "The case began with an application (no. 51234/08) to the court.", "51234/08"),
+    ("es", "Me dieron el expediente N° 00417-2020 en la fiscalía.", "00417-2020"),
+    ("en", "Case number 3382/2021 was closed without charges.", "3382/2021"),
 ])
 def test_addresses_handles_and_codes(analyzer, lang, text, value):  # noqa: F811
     assert gone(analyzer, lang, text, value)
@@ -141,6 +144,9 @@ def test_addresses_handles_and_codes(analyzer, lang, text, value):  # noqa: F811
     ("es", "Pagué 1500 soles por el viaje en 2019."),
     ("en", "It was the covid19 year, in the 1990s we had 4x4 trucks."),
     ("es", "Éramos 150 personas en la Plaza de Armas."),
+    ("en", "Protocol No. 11 came into force in 1998."),
+    ("es", "Según el Decreto Supremo N° 012-2019 eso es obligatorio."),
+    ("en", "The case in 2015 was closed; I worked 24/7 there."),
 ])
 def test_numbers_that_are_no_address_or_code(analyzer, lang, text):  # noqa: F811
     assert not any(c.isdigit() for v in found(analyzer, lang, text) for c in v)
@@ -217,6 +223,8 @@ def test_after_repair_a_confident_name_survives_in_no_spelling(spelling, prefix)
     ("Me habló del Programa Nacional, Rosaura dijo que no servía.", "Programa Nacional",
      "Rosaura"),
     ("La Ley de Trata, Ramiro y yo la leímos.", "Ley de Trata", "Ramiro"),
+    ("Fui a la Unidad de Atención del Hospital San Telmo.", "Unidad de Atención", "Hospital"),
+    ("Vive en Código Postal 28012 desde marzo.", None, "28012"),
 ])
 def test_public_bodies_are_kept_by_their_head_word_and_cut_at_places(text, kept, not_kept):
     pieces = [text[a:b] for a, b in kept_ranges(text)]

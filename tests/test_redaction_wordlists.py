@@ -40,7 +40,8 @@ FILES = {
                          "other_labels"},
     "kept_public_names.yaml": {"public_bodies", "public_acronyms", "religious_figures",
                                "holidays", "platforms", "languages_and_peoples",
-                               "public_body_heads_es", "public_body_heads_en"},
+                               "public_body_heads_es", "public_body_heads_en",
+                               "local_place_heads"},
     "context_words.yaml": {"LatamIdRecognizer", "LatamPhoneRecognizer", "PlateRecognizer",
                            "HandleRecognizer", "DateRecognizerLatam", "AddressRecognizer"},
 }

@@ -19,10 +19,14 @@ from pipeline.redaction.textutil import fold, has_upper, is_sentence_initial
 
 _APOSTROPHE_TAIL = re.compile(r"^[’'ʼ`´‘]\w+")
 _APOSTROPHE_HEAD = re.compile(r"\b\w{1,3}[’'ʼ`´‘]$")
+# initials before a surname: "A. Gómez", "H.İ. Er", "E.-L. Kiiski" (not "U.S." or "EE.UU.")
+_INITIALS = re.compile(r"(?<![\w.])(?:[A-ZÁÉÍÓÚÑİ]\.[ -]?-?){1,3}\s?$")
+_COUNTRY_INITIALS = frozenset({"US", "UK", "EU", "UN", "USA", "EEUU", "UE", "ONU"})
 
 
 def whole_name(text: str, span: Span) -> Span:
-    """Extend a name over an apostrophe joined to it: "O’Brien", "D'Angelo", "N’Dour".
+    """Extend a name over an apostrophe joined to it: "O’Brien", "D'Angelo", "N’Dour", and a
+    person's name over the initials before it ("Mr A. [Gask]" -> "Mr [A. Gask]").
 
     Without this, a name recogniser that stops at "O" leaves "’Brien" in the text.
     """
@@ -35,6 +39,10 @@ def whole_name(text: str, span: Span) -> Span:
     head = _APOSTROPHE_HEAD.search(text[max(0, start - 4):start])
     if head and start < len(text) and text[start].isalpha():
         start = max(0, start - 4) + head.start()
+    if span.type == "PERSON" and start < len(text) and text[start].isupper():
+        initials = _INITIALS.search(text[max(0, start - 12):start])
+        if initials and re.sub(r"\W", "", initials.group()) not in _COUNTRY_INITIALS:
+            start = max(0, start - 12) + initials.start()
     if (start, end) == (span.start, span.end):
         return span
     return Span(start, end, span.type, span.score, span.recognizer)

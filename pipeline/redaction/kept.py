@@ -102,6 +102,11 @@ def _without_places(text: str, start: int, end: int) -> tuple[int, int] | None:
 
     places = gazetteer.places()
     heads = _head_words()
+    local = _local_place_heads()
+    for m in re.finditer(rf"{_CAP}", text[start:end]):
+        if m.start() > 0 and fold(m.group(0)) in local:
+            end = start + m.start()   # "... del [Hospital X]": the named place is not kept
+            break
     for m in re.finditer(rf"{_CAP}(?:\s+(?:{_CONNECT}\s+)?{_CAP})*", text[start:end]):
         words = m.group(0).split()
         for i in range(len(words)):
@@ -114,6 +119,13 @@ def _without_places(text: str, start: int, end: int) -> tuple[int, int] | None:
                         return None
                     return start, cut
     return start, end
+
+
+@lru_cache(maxsize=1)
+def _local_place_heads() -> frozenset[str]:
+    from pipeline.redaction.textutil import fold
+
+    return frozenset(fold(w) for w in lexicon.LOCAL_PLACE_HEADS)
 
 
 @lru_cache(maxsize=1)

@@ -41,7 +41,8 @@ KEPT_LISTS = ("public_bodies", "public_acronyms", "religious_figures", "holidays
 _kept = read_lists("kept_public_names.yaml", [
     ListSpec(name, phrases=name != "public_acronyms",
              phrases_go_in=None if name != "public_acronyms" else "public_bodies")
-    for name in KEPT_LISTS] + [ListSpec("public_body_heads_es"), ListSpec("public_body_heads_en")])
+    for name in KEPT_LISTS] + [ListSpec("public_body_heads_es"), ListSpec("public_body_heads_en"),
+                               ListSpec("local_place_heads")])
 
 COUNTRIES: list[str] = _places["countries"]
 COUNTRY_PHRASES: list[str] = _places["country_phrases"]  # matched as phrases
@@ -83,6 +84,8 @@ RELIGIOUS_FIGURES: list[str] = _kept["religious_figures"]
 # Words that open (Spanish) or close (English) the name of a public body.
 PUBLIC_BODY_HEADS_ES: list[str] = _kept["public_body_heads_es"]
 PUBLIC_BODY_HEADS_EN: list[str] = _kept["public_body_heads_en"]
+# Words that open the name of a hospital, school, shelter...: a public body's name stops there.
+LOCAL_PLACE_HEADS: list[str] = _kept["local_place_heads"]
 # Indigenous and other Andean surnames absent from Faker's lists.
 INDIGENOUS_SURNAMES: list[str] = _surnames["indigenous_surnames"]
 

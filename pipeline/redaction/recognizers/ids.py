@@ -60,6 +60,27 @@ def _generic_number(match: re.Match, text: str) -> float | None:
     return 0.55 if len(digits) >= 7 else 0.4
 
 
+# laws, decrees and articles are cited by number too ("Decreto Supremo N° 017-2017"): public
+_LAW_BEFORE = re.compile(r"(?:ley|decreto|resoluci[oó]n|law|decree|act|art[ií]culo|article|"
+                         r"protocolo?|rule|regla|convenio|convention)\W+(?:\w+\W+){0,2}$",
+                         re.IGNORECASE)
+
+
+def _case_reference(match: re.Match, text: str) -> float | None:
+    """A complaint's, case's or file's number: not a bare year, not a law's number."""
+    code = match.group("code")
+    digits = only_digits(code)
+    if len(digits) < 3 or re.fullmatch(r"(?:19|20)\d\d", code):
+        return None
+    if _LAW_BEFORE.search(text[max(0, match.start() - 40):match.start()]):
+        return None
+    return 0.6
+
+
+_NUMBER_SIGN = r"(?:[Nn](?:[º°o]s?\.?|os?\.|\.[º°]|ros?\.)|[Nn]úmeros?|[Nn]umbers?|#)"
+_REFERENCE = (r"(?:expediente|exp\.|carpeta(?:\s+de\s+investigaci[oó]n)?|denuncia|caso|causa|"
+              r"radicado|oficio|folio|legajo|case|file|application|complaint|"
+              r"police\s+report|reference|ref\.)")
 _B = r"(?<![\w.-])"
 _E = r"(?![\w-]|\.\d)"
 RULES = (
@@ -86,6 +107,15 @@ RULES = (
     # (valid phone numbers outscore this, so a phone stays a phone)
     Rule("grouped_number", re.compile(_B + r"\d{2,5}(?:[ -]\d{2,5}){2,3}" + _E), 0.5,
          validator=_generic_number),
+    # case, complaint and file numbers: "(no. 36110/97)", "la denuncia 4587-2018",
+    # "expediente N° 00231-2018": a slashed or hyphenated number after a number sign, or
+    # any number after a word that names a case or a file
+    Rule("case_reference", re.compile(
+        rf"{_NUMBER_SIGN}\s*(?P<code>\d{{2,}}(?:[-/]\d+)+)(?![\w/-])"), 0.6,
+         group="code", validator=_case_reference),
+    Rule("case_reference", re.compile(
+        rf"\b{_REFERENCE}\s+(?:{_NUMBER_SIGN}\s*)?(?P<code>[A-Z]{{0,4}}-?\d[\d/-]*\d)(?![\w/-])",
+        re.IGNORECASE), 0.6, group="code", validator=_case_reference),
     Rule("passport", re.compile(_B + r"[A-Z]{1,3}-?\d{6,9}" + _E), 0.45),
     Rule("iban", re.compile(_B + r"[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){3,7}(?: ?[A-Z0-9]{1,3})?" + _E),
          0.5),

@@ -19,7 +19,10 @@ class TitleNameRecognizer(RuleRecognizer):
     def __init__(self, language: str):
         abbrev = sorted({re.escape(t) for t in lexicon.TITLE_ABBREVIATIONS}, key=len, reverse=True)
         titles = sorted({re.escape(t) for t in lexicon.TITLES} - set(abbrev), key=len, reverse=True)
-        regex = re.compile(rf"(?i:\b(?:(?:{'|'.join(abbrev)})\.?|(?:{'|'.join(titles)})))[ \t]+({NAME_SEQ})")
+        # initials may stand between the title and the name: "Dra. M. Quispe", "Mr H.İ. Er"
+        initials = rf"(?:[{UP}İ]\.[ -]?-?){{1,3}}[ \t]?"
+        regex = re.compile(rf"(?i:\b(?:(?:{'|'.join(abbrev)})\.?|(?:{'|'.join(titles)})))[ \t]+"
+                           rf"((?:{initials})?{NAME_SEQ})")
         triggers = sorted({re.escape(t).replace(r"\ ", r"\s+") for t in
                            lexicon.NAME_TRIGGERS_ES + lexicon.NAME_TRIGGERS_EN}, key=len, reverse=True)
         trigger_regex = re.compile(rf"(?i:\b(?:{'|'.join(triggers)}))\s+(?:(?i:el|la|the)\s+)?({NAME_SEQ})")
@@ -31,7 +34,7 @@ class TitleNameRecognizer(RuleRecognizer):
 
     @staticmethod
     def check(match: re.Match, text: str) -> float | None:
-        tokens = name_tokens(match.group(1))
+        tokens = [t for t in name_tokens(match.group(1)) if not t.endswith(".")]
         return 0.85 if no_place_words(tokens) else None
 
     @staticmethod
