@@ -54,6 +54,8 @@ def gone(analyzer, lang: str, text: str, value: str) -> bool:  # noqa: F811
     ("es", "Mi mamá me decía cuídate, juanita, cuídate mucho.", "juanita"),
     ("es", "Y mi hermano, el fermín, nunca supo nada de eso.", "fermín"),
     ("en", "My cousin, milagros, was there too, she saw it.", "milagros"),
+    ("es", "Mi suegro, el Segundo, nunca me habló de eso.", "Segundo"),
+    ("es", "Mi hija, la Abril, tiene seis años ahora.", "Abril"),
 ])
 def test_names_in_any_case_are_found_by_their_use(analyzer, lang, text, name):  # noqa: F811
     assert gone(analyzer, lang, text, name)

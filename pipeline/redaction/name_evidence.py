@@ -154,7 +154,9 @@ class NameScorer:
             rf"(?:(?:el|la|the)\s+)?$")
         self._naming_after = re.compile(
             rf"^\s*,?\s*(?:{_alternation(lists['naming_after'])})\b")
-        self._role_before = re.compile(rf"(?:^|[^\w])(?:{role})\s*,?\s*$")
+        # "mi primo X", "mi padrastro, X", "mi padrastro, el X"
+        self._role_before = re.compile(
+            rf"(?:^|[^\w])(?:{role})\s*(?:,\s*(?:(?:el|la|the)\s+)?)?$")
         self._role_after = re.compile(
             rf"^\s*,\s*(?:(?:un|una|mi|my|a|an|his|her|the|el|la|su|our|nuestra|nuestro)\s+)?"
             rf"(?:{role})\b")
@@ -170,6 +172,10 @@ class NameScorer:
             a, b = to_folded[start], to_folded[end]
             return folded[max(0, a - 48):a], folded[b:b + 48]
         return fold(text[max(0, start - 48):start]), fold(text[end:end + 48])
+
+    def _named_or_roled(self, text: str, start: int, end: int) -> bool:
+        before, _ = self._windows(text, start, end)
+        return self._is_named(text, start, end) or bool(self._role_before.search(before))
 
     def _is_named(self, text: str, start: int, end: int) -> bool:
         before, after = self._windows(text, start, end)
@@ -243,7 +249,12 @@ class NameScorer:
             # a role word used as a nickname: "la madrina, así le decían", "they call him uncle"
             if word in self.nickname_words and self._is_named(text, start, end):
                 return self.settings.points["naming_phrase"] + self.settings.points["given_rare"]
-            return None
+            # a word that is also a given name, capitalised inside a sentence right after a
+            # role or a naming phrase, is that name: "mi padrastro, el Segundo, dijo"
+            if not (raw[:1].isupper() and not raw.isupper()
+                    and not is_sentence_initial(text, start)
+                    and word in gazetteer.given_names() and self._named_or_roled(text, start, end)):
+                return None
         points, in_gazetteer = self._gazetteer_points(word)
         zipf = self._wordiness(raw.lower(), word)
         s = self.settings
