@@ -243,6 +243,11 @@ def test_a_span_across_a_kept_name_keeps_only_what_lies_outside_it(analyzer):  #
     assert gone(analyzer, "en", "I grew up in Madre de Dios, by the river.", "Madre de Dios")
 
 
+def test_a_hospital_named_after_a_public_body_stays_whole(analyzer):  # noqa: F811
+    text = "La trasladaron al Hospital Universitario Virgen de la Salud en camilla."
+    assert gone(analyzer, "es", text, "Virgen de la Salud")
+
+
 def test_a_spoken_language_is_not_a_subject_named_after_the_verb(analyzer):  # noqa: F811
     assert gone(analyzer, "es", "Entonces habló Rosaura y dijo que no.", "Rosaura")
 
@@ -252,6 +257,9 @@ def test_a_spoken_language_is_not_a_subject_named_after_the_verb(analyzer):  # n
     ("Ahora vivo en el Hogar Virgen de la Candelaria con otras chicas.",
      "Virgen de la Candelaria", False),
     ("I was born in Cristo del Consuelo, near the river.", "Cristo del Consuelo", False),
+    ("Me operaron en el Hospital Regional Virgen de Fátima.", "Virgen de Fátima", False),
+    ("Vivía en la Avenida Virgen de Guadalupe, cerca del mercado.", "Virgen de Guadalupe",
+     False),
 ])
 def test_devotions_are_kept_unless_they_name_a_place_or_a_shelter(text, devotion, kept):
     pieces = [text[a:b] for a, b in kept_ranges(text)]

@@ -27,7 +27,7 @@ from pipeline.redaction.filters import (
     whole_name,
 )
 from pipeline.redaction.forms import is_form_label
-from pipeline.redaction.kept import inside, kept_ranges, uncovered
+from pipeline.redaction.kept import inside, kept_ranges, opens_local_place, uncovered
 from pipeline.redaction.name_evidence import NameScorer
 from pipeline.redaction.pieces import BATCH_CHARS, CHUNK_CHARS, _chunks, _plan_pieces
 from pipeline.redaction.propagation import _find, _hypocorisms, _place_lists, _propagate
@@ -160,10 +160,12 @@ class Analyzer:
                         "deny_list", "known_identifier") and ranges:
                     if inside(ranges, cleaned.start, cleaned.end):
                         continue  # "Luján" in "la Virgen de Luján", "Beta" in "Grupo Beta"
-                    if fold(text[cleaned.start:cleaned.end]) not in gazetteer.places():
+                    if (fold(text[cleaned.start:cleaned.end]) not in gazetteer.places()
+                            and not opens_local_place(text, cleaned.start)):
                         # a span across a kept name keeps only what lies outside it
                         # ("[Fiscalía de] Puno" -> "Puno"; "[Centro ...] del [INABIF]" ->
-                        # nothing); a place stays whole ("Madre de Dios" is a region)
+                        # nothing); a place stays whole ("Madre de Dios" is a region), and
+                        # so does a hospital's or a street's name ("Hospital Virgen de X")
                         out += [replace(cleaned, start=a, end=b) for a, b in
                                 uncovered(text, ranges, cleaned.start, cleaned.end)]
                         continue

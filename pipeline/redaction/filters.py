@@ -19,6 +19,17 @@ from pipeline.redaction.textutil import fold, has_upper, is_sentence_initial
 
 _APOSTROPHE_TAIL = re.compile(r"^[’'ʼ`´‘]\w+")
 _APOSTROPHE_HEAD = re.compile(r"\b\w{1,3}[’'ʼ`´‘]$")
+# "... Virgen" + "de la Salud": a name the NER model cut before its "de" part
+_DE_TAIL = re.compile(r"\s+(?:de|del)(?:\s+(?:la|las|los))?\s+([A-ZÁÉÍÓÚÑ][a-záéíóúñü]+)(?!\w)")
+
+
+@lru_cache(maxsize=1)
+def _not_a_tail() -> frozenset[str]:
+    """Words after "de" that do not continue a name: countries, nationalities, months, days."""
+    return frozenset(fold(w) for w in lexicon.COUNTRIES + lexicon.NATIONALITIES + lexicon.MONTHS
+                     + lexicon.DAYS)
+
+
 # initials before a surname: "A. Gómez", "H.İ. Er", "E.-L. Kiiski" (not "U.S." or "EE.UU.")
 _INITIALS = re.compile(r"(?<![\w.])(?:[A-ZÁÉÍÓÚÑİ]\.[ -]?-?){1,3}\s?$")
 _COUNTRY_INITIALS = frozenset({"US", "UK", "EU", "UN", "USA", "EEUU", "UE", "ONU"})
@@ -26,7 +37,8 @@ _COUNTRY_INITIALS = frozenset({"US", "UK", "EU", "UN", "USA", "EEUU", "UE", "ONU
 
 def whole_name(text: str, span: Span) -> Span:
     """Extend a name over an apostrophe joined to it: "O’Brien", "D'Angelo", "N’Dour", and a
-    person's name over the initials before it ("Mr A. [Gask]" -> "Mr [A. Gask]").
+    person's name over the initials before it ("Mr A. [Gask]" -> "Mr [A. Gask]"), and a
+    name the NER model cut before its "de" part over that part ("[Virgen] de la Salud").
 
     Without this, a name recogniser that stops at "O" leaves "’Brien" in the text.
     """
@@ -39,6 +51,10 @@ def whole_name(text: str, span: Span) -> Span:
     head = _APOSTROPHE_HEAD.search(text[max(0, start - 4):start])
     if head and start < len(text) and text[start].isalpha():
         start = max(0, start - 4) + head.start()
+    if span.recognizer == "SpacyRecognizer":
+        tail = _DE_TAIL.match(text, end)
+        if tail and fold(tail.group(1)) not in _not_a_tail():
+            end = tail.end()
     if span.type == "PERSON" and start < len(text) and text[start].isupper():
         initials = _INITIALS.search(text[max(0, start - 12):start])
         if initials and re.sub(r"\W", "", initials.group()) not in _COUNTRY_INITIALS:

@@ -29,7 +29,11 @@ DEVOTION = re.compile(
 PLACE_BEFORE = re.compile(r"\b(?:in|en|from|desde|near|cerca\s+de|barrio|sector|colonia|"
                           r"cooperativa|recinto|caser[ií]o|hogar|casa|albergue|refugio|"
                           r"fundaci[oó]n|centro|colegio|escuela|comedor|parroquia|shelter|home|"
-                          r"school)\s+(?:(?:the|el|la|del|de\s+la)\s+)?$", re.IGNORECASE)
+                          r"school|hospital|hospitalari[oa]|cl[ií]nica|sanatorio|"
+                          r"calle|c/|avenida|avda?\.?|av\.|ada\.|plaza|paseo|pasaje|jir[oó]n|"
+                          r"street|avenue)(?:\s+(?:universitari[oa]|general|regional|"
+                          r"provincial|municipal|cl[ií]nico|materno[- ]infantil)){0,2}"
+                          r"\s*(?:(?:the|el|la|del|de\s+la)\s+)?$", re.IGNORECASE)
 NAMED_DAY = re.compile(
     rf"\b(?:[Dd][ií]a|[Dd]ay|[Ff]iestas?|[Nn]oche|[Ss]emana|[Mm]archa|[Jj]ornada|[Cc]ampaña)"
     rf"\s+{_OF}\s+{_CAP}"
@@ -198,6 +202,23 @@ def inside(ranges: list[tuple[int, int]], start: int, end: int) -> bool:
 
 _LEAD = re.compile(rf"(?:[\W_]+|(?:{_CONNECT}|the|el|la)(?!\w))*", re.IGNORECASE)
 _TRAIL = re.compile(rf"(?:[\W_]+|(?<!\w)(?:{_CONNECT}|the|el|la))*$", re.IGNORECASE)
+
+
+_FIRST_WORD = re.compile(r"[\w/]+\.?")
+_STREET_START = re.compile(r"(?:calle|c/|avenida|avda?\.?|av\.|ada\.|plaza|paseo|pasaje|"
+                           r"jir[oó]n|carrera|street|avenue)$", re.IGNORECASE)
+
+
+def opens_local_place(text: str, start: int) -> bool:
+    """Whether the span at `start` opens with a hospital's, shelter's or street's word
+    ("Hospital Virgen de X", "C/ Virgen de la Y"): such a name stays whole."""
+    from pipeline.redaction.textutil import fold
+
+    m = _FIRST_WORD.match(text, start)
+    if m is None:
+        return False
+    word = m.group(0)
+    return fold(word.rstrip(".")) in _local_place_heads() or bool(_STREET_START.match(word))
 
 
 def uncovered(text: str, ranges: list[tuple[int, int]], start: int, end: int
