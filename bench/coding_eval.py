@@ -137,12 +137,18 @@ def main() -> int:
                         help="write per-code sensitivity/specificity counts from validation")
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" /
                         "coding_eval.json")
+    parser.add_argument("--params", type=Path, default=ROOT / "params.yaml",
+                        help="another params file, for an experiment (e.g. another encoder)")
+    parser.add_argument("--sets", nargs="+", default=None,
+                        help="only these sets (train, calibration, validation, test)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    params = load_params(ROOT / "params.yaml")
+    params = load_params(args.params)
     codebook = load_codebook(ROOT / params.coding.codebook)
     coder = Coder(codebook, params.coding)
     names = ["train", "calibration", "validation"] + (["test"] if args.test else [])
+    if args.sets:
+        names = [n for n in args.sets if n != "test" or args.test]
     reports = [evaluate_set(n, SETS[n], params, codebook, coder) for n in names]
     print(f"{'set':11s} {'lang':4s} {'n':>3s} {'P':>6s} {'R':>6s} {'F1':>6s} {'minF1':>6s}")
     for r in reports:

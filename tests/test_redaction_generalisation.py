@@ -136,6 +136,11 @@ def test_single_word_places_that_are_words_are_left_to_context(analyzer):  # noq
     ("en", "The case began with an application (no. 51234/08) to the court.", "51234/08"),
     ("es", "Me dieron el expediente N° 00417-2020 en la fiscalía.", "00417-2020"),
     ("en", "Case number 3382/2021 was closed without charges.", "3382/2021"),
+    ("es", "Domicilio: Av. Tomás Bretón, 36, Madrid.", "Av. Tomás Bretón, 36"),
+    ("es", "Vivía en Calle Eusebio Sempere, 20, 10A con su tía.", "20, 10A"),
+    ("es", "Domicilio: Av. Carlos V, 13, 3 D. Tel. 600000000", "Av. Carlos V, 13, 3 D"),
+    ("es", "Vivía en C/ Lope de Vega 3, bajo der, con su tía.", "3, bajo der"),
+    ("es", "Domicilio: Plaza del Mercado Viejo, s/n. Teléfono: 600000000.", "Mercado Viejo"),
 ])
 def test_addresses_handles_and_codes(analyzer, lang, text, value):  # noqa: F811
     assert gone(analyzer, lang, text, value)
@@ -152,6 +157,11 @@ def test_addresses_handles_and_codes(analyzer, lang, text, value):  # noqa: F811
 ])
 def test_numbers_that_are_no_address_or_code(analyzer, lang, text):  # noqa: F811
     assert not any(c.isdigit() for v in found(analyzer, lang, text) for c in v)
+
+
+def test_a_count_after_a_house_number_is_not_its_floor(analyzer):  # noqa: F811
+    text = "Vivíamos en la calle Bolívar 230, 4 personas en un cuarto."
+    assert not any("4 personas" in v or v.endswith(", 4") for v in found(analyzer, "es", text))
 
 
 # ------------------------------------------------------------------ kept on purpose

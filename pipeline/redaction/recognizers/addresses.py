@@ -20,14 +20,24 @@ STREET_WORDS = (r"calle|c/|cl\.|carrera|cra\.?|kr\.?|avenida|av\.|avda\.?|jir[o�
                 r"camino")
 EN_STREET_TYPES = r"Street|St\.|Avenue|Ave\.|Road|Rd\.|Boulevard|Blvd\.|Lane|Drive|Way|Court|Place"
 
-_NAME_WORDS = rf"(?:(?:{CAP}|\d{{1,3}}[A-Za-z]?|de|del|la|las|los|el|San|Santa)\s+){{0,4}}"
-_NUMBER = r"(?:#|No\.?|N[°º]|nro\.?|n[uú]mero)?\s*\d{1,5}[A-Za-z]?(?:\s*[-–]\s*\d{1,4}[A-Za-z]?)?"
+# the street name's further words, each after a space; the last may touch a comma
+# ("Av. Tomás Bretón, 36")
+_NAME_WORDS = (rf"(?:\s+(?:{CAP}|[IVXL]{{1,4}}\b|\d{{1,3}}[A-Za-z]?(?=\s)|de|del|la|las|los|el|"
+               rf"y|San|Santa)){{0,4}}")
+_NUMBER = (r"(?:(?:#|No\.?|N[°º]|n\.[oº°]\.?|nro\.?|n[uú]mero)?\s*\d{1,5}[A-Za-z]?"
+           r"(?:\s*[-–]\s*\d{1,4}[º°ª]?\s?[A-Za-z]?(?![\w]))?|s/n\b)")
 _NUMBER_PART = r"(?:\s*(?:#|No\.?|N[°º]|nro\.?)\s*\d{1,4}[A-Za-z]?\s*[-–]\s*\d{1,4})?"
 _UNIT = r"(?:,?\s+(?:int\.?|interior|dpto\.?|depto\.?|departamento|apto\.?|apartamento|piso|torre|of\.?|oficina)\s*[\w-]{1,5})?"
+# floor, door and stair after the house number: ", 3º B", " 10A", " - 4º F", ", esc. 2",
+# ", Izq", " bajo der", " puerta 14" (not a count: ", 4 personas")
+_FLOOR = (r"(?:\s*[,-]?\s*(?:\d{1,2}\s?(?:º|ª|\.º)\s?[A-Za-z]?(?!\w)|\d{1,2}[A-Za-z](?!\w)|"
+          r"\d{1,2}\s[A-Z](?!\w)|\d{1,2}(?!\w|\s*[a-záéíóúñ]{3,})|"
+          r"(?i:izq(?:uierda|da)?\.?|dcha\.?|der(?:echa)?\.?|bajo|puerta\s*\d{1,3}|"
+          r"esc(?:alera)?\.?\s*\d{1,2}[a-z]?)(?!\w))){0,3}")
 # "Calle Joaquim Folguera, 3", "Av. de los Pájaros,18", "Av. Ríos rosas 26"
 STREET = re.compile(
     rf"(?i:\b(?:{STREET_WORDS}))\s*(?:(?:de|del|la|las|los|el)\s+)*(?:{CAP}|\d{{1,3}}[A-Za-z]?\b)"
-    rf"(?:\s+{_NAME_WORDS}|(?:\s+[{LOW}]{{3,}}){{0,2}})?\s*,?\s*{_NUMBER}{_NUMBER_PART}{_UNIT}")
+    rf"(?:{_NAME_WORDS}|(?:\s+[{LOW}]{{3,}}){{0,2}})?\s*,?\s*{_NUMBER}{_NUMBER_PART}{_UNIT}{_FLOOR}")
 # a postal code and its town: "08022 Barcelona", "C.P. 15009 La Coruña"
 POSTCODE_TOWN = re.compile(rf"(?<![\w.,-])(\d{{4,5}})\s*,?\s+((?:{CAP})(?:\s+(?:de\s+)?{CAP}){{0,2}})"
                            rf"(?!\s*(?:años|years|pesos|soles|d[oó]lares|euros))")
