@@ -6,8 +6,10 @@ Each MEDDOCAN document becomes one participant turn of a corpus (its lines joine
 spaces, so that form labels such as "NHC:" are not read as speaker labels), and the corpus is
 redacted by `testimony stage redact` with the project's params (the leakage gate on). For
 every gold annotation we then ask whether at least one of its distinctive tokens (a word of
-3+ letters that is no stop word, or any run of 2+ digits) is still in the redacted text of
-its document. Direct identifiers: names, IDs, streets, phones, faxes, e-mails, URLs. Places,
+3+ letters that is no stop word, or any run of 3+ digits) is still in the redacted text of
+its document. (Until 2026-12-01 runs of 2 digits counted too; a clinical note is full of
+two-digit numbers, so the "41" of a redacted "41 41 47569" was found in "41 años" and
+counted as a leak.) Direct identifiers: names, IDs, streets, phones, faxes, e-mails, URLs. Places,
 dates and institutions: territory, dates, hospitals, institutions, health centres. Kept on
 purpose and not scored: age, sex, country, profession, kinship words.
 """
@@ -38,7 +40,7 @@ QUASI = {"TERRITORIO", "FECHAS", "HOSPITAL", "INSTITUCION", "CENTRO_SALUD"}
 def distinctive(value: str) -> list[str]:
     from spacy.lang.es.stop_words import STOP_WORDS
 
-    tokens = re.findall(r"[^\W\d_]{3,}|\d{2,}", value)
+    tokens = re.findall(r"[^\W\d_]{3,}|\d{3,}", value)
     return [t for t in tokens if t.isdigit() or t.lower() not in STOP_WORDS]
 
 
@@ -81,7 +83,7 @@ def main() -> int:
         for pid, path in ids.items():
             redacted = (out / "redacted" / "transcripts" / f"{pid}.txt").read_text(
                 encoding="utf-8")
-            words = set(re.findall(r"[^\W\d_]{3,}|\d{2,}", redacted))
+            words = set(re.findall(r"[^\W\d_]{3,}|\d{3,}", redacted))
             digits = re.sub(r"\D", "", redacted)
             for line in path.with_suffix(".ann").read_text(encoding="utf-8").splitlines():
                 if not line.startswith("T"):
