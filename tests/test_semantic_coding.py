@@ -174,6 +174,24 @@ def test_cache_imports_shards_of_the_older_layouts_and_removes_them(tmp_path):
     assert cached.misses == 0 and inner.calls == calls
     assert not list(folder.glob("*.npz"))
 
+
+def test_cache_removes_unread_the_shards_written_before_code_path_folders(tmp_path):
+    """Shards one folder up (no CPU code path) may hold vectors of another code path: they
+    are removed, not read, and the text is encoded again."""
+    from pipeline.coding.embedding import text_key
+
+    text = "Me dieron un cuarto por unas semanas."
+    inner = BagOfWords()
+    folder = CachedEmbedder(inner, tmp_path / "cache").cache_dir
+    folder.mkdir(parents=True)
+    with open(folder.parent / "old.npz", "wb") as fh:
+        np.savez(fh, **{text_key(inner.name, text): np.ones(inner.dim, dtype="float32")})
+    cached = CachedEmbedder(inner, tmp_path / "cache")
+    np.testing.assert_array_equal(cached.embed([text]), inner.embed([text]))
+    assert cached.misses == 1
+    assert not list(folder.parent.glob("*.npz"))
+
+
 def test_real_encoder_is_cross_lingual():
     from pipeline.coding.embedding import get_embedder
     vectors = get_embedder("use").embed(["The police did not believe me",

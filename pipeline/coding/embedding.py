@@ -142,7 +142,8 @@ class CachedEmbedder:
     shard files on each call: at 100x the demo that was the code stage's largest cost in
     memory and time.) Dask workers write to the same database: SQLite serialises writers,
     and a vector is the same whoever computed it. Shards of the older `.npz` layout in the
-    folder are read once into the database and removed.
+    folder are read once into the database and removed; those of the layout before it, one
+    folder up, with no code path, are removed unread.
     """
 
     TABLE = "vectors"
@@ -184,6 +185,12 @@ class CachedEmbedder:
         return db
 
     def _import_older_shards(self, db) -> None:
+        # shards from before the per-code-path folders sit one level up: their vectors may
+        # come from another CPU code path (last bits differ), so they are removed, not read
+        for path in sorted(self.cache_dir.parent.glob("*.npz")):
+            log.info("embedding cache: removing %s (older layout, unknown CPU code path)",
+                     path.name)
+            path.unlink(missing_ok=True)
         for path in sorted(self.cache_dir.glob("*.npz")):
             rows = []
             try:
