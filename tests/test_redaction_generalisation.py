@@ -56,6 +56,8 @@ def gone(analyzer, lang: str, text: str, value: str) -> bool:  # noqa: F811
     ("en", "My cousin, milagros, was there too, she saw it.", "milagros"),
     ("es", "Mi suegro, el Segundo, nunca me habló de eso.", "Segundo"),
     ("es", "Mi hija, la Abril, tiene seis años ahora.", "Abril"),
+    ("es", "Cada semana venía el flaco y les cobraba a todas.", "flaco"),
+    ("es", "Ese día el tuerto nos llevó en la camioneta.", "tuerto"),
 ])
 def test_names_in_any_case_are_found_by_their_use(analyzer, lang, text, name):  # noqa: F811
     assert gone(analyzer, lang, text, name)
@@ -72,6 +74,8 @@ def test_names_in_any_case_are_found_by_their_use(analyzer, lang, text, name):  
     ("es", "Ya, mija, no llores, me dijo mi mamá.", "mija"),
     ("es", "Sembrábamos papa, yuca, maíz, de todo un poco.", "yuca"),
     ("es", "En la casa, claro, nadie hablaba de eso.", "claro"),
+    ("es", "Mi hijo está más flaco que antes, casi no come.", "flaco"),
+    ("es", "Compramos el negro porque era más barato.", "negro"),
 ])
 def test_ordinary_words_are_not_taken_for_names(analyzer, lang, text, word):  # noqa: F811
     assert word not in found(analyzer, lang, text)

@@ -36,6 +36,14 @@ _NOT_A_NAME_ENDING = re.compile(r"\w{3}(?:erias?|ismos?|mente|mientos?|ologias?|
 # not one item of a list ("papa, yuca, maíz, de todo")
 _OPENS_ASIDE = re.compile(r",\s+(?:(?:el|la|the)\s+)?$")
 _LIST_GOES_ON = re.compile(r"\s*,\s*[^\W\d_]+(?:\s*,|\s+(?:y|e|and|o|or)\s)")
+# "el flaco les cobraba", "llegó la güera": a word for someone's looks after an article,
+# followed by an object pronoun or a verb in the past, or after such a verb
+_ARTICLE_BEFORE = re.compile(r"(?:^|[^\w])(?:el|la)\s+$")
+_PAST = r"\w{2,}(?:o|aba|ia|aban|ian|aron|ieron)"
+_ACTS_AFTER = re.compile(rf"^\s+(?:y\s+)?(?:(?:me|te|le|les|nos|lo|la|los|las|se)\s+\w+|"
+                         rf"(?:dijo|decia|fue|era|estaba|tenia|queria|mandaba|{_PAST})\b)")
+_VERB_BEFORE = re.compile(rf"(?:^|[^\w])(?:venia|llego|vino|llegaba|aparecio|{_PAST})\s+"
+                          rf"(?:el|la)\s+$")
 _DIMINUTIVE = re.compile(r"(?:cit[oa]|it[oa]|ill[oa]|uch[oa]|ic[oa])$")
 
 
@@ -143,6 +151,7 @@ class NameScorer:
         self.never = _never_names(self.language) | allowed
         self.nickname_words = (frozenset(fold(w) for w in lexicon.TITLES + lexicon.NICKNAME_WORDS)
                                - allowed)
+        self.looks_words = frozenset(fold(w) for w in lexicon.NICKNAME_WORDS) - allowed
         roles = sorted({fold(t) for t in lexicon.TITLES}, key=len, reverse=True)
         lists = self.settings.lists
         role = _alternation(tuple(roles))
@@ -172,6 +181,12 @@ class NameScorer:
             a, b = to_folded[start], to_folded[end]
             return folded[max(0, a - 48):a], folded[b:b + 48]
         return fold(text[max(0, start - 48):start]), fold(text[end:end + 48])
+
+    def _acts_as_someone(self, text: str, start: int, end: int) -> bool:
+        before, after = self._windows(text, start, end)
+        if not _ARTICLE_BEFORE.search(before):
+            return False
+        return bool(_ACTS_AFTER.match(after) or _VERB_BEFORE.search(before))
 
     def _named_or_roled(self, text: str, start: int, end: int) -> bool:
         before, _ = self._windows(text, start, end)
@@ -245,6 +260,11 @@ class NameScorer:
         word = fold(raw)
         if len(word) < 3 or "'" in word or _NOT_A_NAME_ENDING.search(word):
             return None
+        if (self.language == "es" and word in self.looks_words
+                and self._acts_as_someone(text, start, end)):
+            # "venía el flaco y les cobraba", "el tuerto nos llevó": a word for someone's looks
+            # after "el"/"la", doing something, is what people call that person
+            return self.settings.points["naming_phrase"] + self.settings.points["given_rare"]
         if word in self.never:
             # a role word used as a nickname: "la madrina, así le decían", "they call him uncle"
             if word in self.nickname_words and self._is_named(text, start, end):
