@@ -37,7 +37,7 @@ from pipeline.params import load_params  # noqa: E402
 SETS = {"train": ["corpora/demo"], "calibration": ["corpora/calibration"],
         "validation": ["corpora/heldout", "corpora/validation",
                                                   "corpora/validation2"],
-        "test": ["corpora/test"]}
+        "validation3": ["corpora/validation3"], "test": ["corpora/test"]}
 RUNS = ROOT / "bench" / "results" / "runs"
 
 
@@ -146,7 +146,7 @@ def main() -> int:
     params = load_params(args.params)
     codebook = load_codebook(ROOT / params.coding.codebook)
     coder = Coder(codebook, params.coding)
-    names = ["train", "calibration", "validation"] + (["test"] if args.test else [])
+    names = ["train", "calibration", "validation", "validation3"] + (["test"] if args.test else [])
     if args.sets:
         names = [n for n in args.sets if n != "test" or args.test]
     reports = [evaluate_set(n, SETS[n], params, codebook, coder) for n in names]

@@ -32,7 +32,7 @@ from pipeline.params import load_params  # noqa: E402
 from pipeline.redaction.evaluate import evaluate_redaction, surviving  # noqa: E402
 
 SETS = {"train": ["corpora/demo"], "validation": ["corpora/heldout", "corpora/validation"],
-        "validation2": ["corpora/validation2"],
+        "validation2": ["corpora/validation2"], "validation3": ["corpora/validation3"],
         "test": ["corpora/test"]}
 RUNS = ROOT / "bench" / "results" / "runs"
 
@@ -76,7 +76,8 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     params = load_params(ROOT / "params.yaml")
-    names = args.sets or (["train", "validation", "validation2"] + (["test"] if args.test else []))
+    names = args.sets or (["train", "validation", "validation2", "validation3"]
+                          + (["test"] if args.test else []))
     results, misses = {}, []
     for name in names:
         reports = []

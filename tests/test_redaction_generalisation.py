@@ -145,6 +145,17 @@ def test_single_word_places_that_are_words_are_left_to_context(analyzer):  # noq
     ("es", "Domicilio: Av. Carlos V, 13, 3 D. Tel. 600000000", "Av. Carlos V, 13, 3 D"),
     ("es", "Vivía en C/ Lope de Vega 3, bajo der, con su tía.", "3, bajo der"),
     ("es", "Domicilio: Plaza del Mercado Viejo, s/n. Teléfono: 600000000.", "Mercado Viejo"),
+    ("es", "Tengo un papel que dice ABC 4471/2019, algo así, de la causa.", "ABC 4471/2019"),
+    ("es", "La carpeta es la 0388/2017 y sigue abierta.", "0388/2017"),
+    ("es", "Dicen que la causa, la 3.512/2022, está en trámite.", "3.512/2022"),
+    ("es", "Me dijeron que el expediente, el 080202914 0317, estaba en investigación.",
+     "080202914 0317"),
+    ("es", "Tengo un papel con el número 110016000049201700123 en una foto.",
+     "110016000049201700123"),
+    ("en", "He plays online; his name in that game is tavo22mx, everybody knows him.",
+     "tavo22mx"),
+    ("en", "We lived in an apartment, 5610 Halsted, apt 3B, with six people.",
+     "5610 Halsted, apt 3B"),
 ])
 def test_addresses_handles_and_codes(analyzer, lang, text, value):  # noqa: F811
     assert gone(analyzer, lang, text, value)
@@ -158,6 +169,9 @@ def test_addresses_handles_and_codes(analyzer, lang, text, value):  # noqa: F811
     ("en", "Protocol No. 11 came into force in 1998."),
     ("es", "Según el Decreto Supremo N° 012-2019 eso es obligatorio."),
     ("en", "The case in 2015 was closed; I worked 24/7 there."),
+    ("es", "Eso fue en 12/2015, en diciembre, y me pagaban 1.500/2000 pesos."),
+    ("es", "Según la Ley 1257/2008 eso no se puede."),
+    ("en", "There were 20 Mexicans, unit 4 of the factory."),
 ])
 def test_numbers_that_are_no_address_or_code(analyzer, lang, text):  # noqa: F811
     assert not any(c.isdigit() for v in found(analyzer, lang, text) for c in v)
@@ -191,6 +205,14 @@ def test_a_count_after_a_house_number_is_not_its_floor(analyzer):  # noqa: F811
      "Centro de Atención Residencial del INABIF"),
     ("en", "My grandmother speaks only Tu'un Savi and a little Spanish.", "Tu'un Savi"),
     ("es", "Mi abuela habla puro Runa Simi, nada de castellano.", "Runa Simi"),
+    ("es", "Después me mandaron al MIDIS, allá me dieron un bono.", "MIDIS"),
+    ("en", "The priest works with a Catholic group that helps people who come back.",
+     "Catholic"),
+    ("es", "La Unidad de Protección a Mujeres, Niñas y Adolescentes me llamó.",
+     "Unidad de Protección a Mujeres, Niñas y Adolescentes"),
+    ("es", "Por el Código Penal eso tiene cárcel, me dijo.", "Código Penal"),
+    ("en", "They gave me a Temporary Protection Permit after a year.",
+     "Temporary Protection Permit"),
 ])
 def test_public_names_are_kept(analyzer, lang, text, kept):  # noqa: F811
     assert not any(kept in v or v in kept for v in found(analyzer, lang, text))
@@ -240,6 +262,8 @@ def test_after_repair_a_confident_name_survives_in_no_spelling(spelling, prefix)
      "Rosaura"),
     ("La Ley de Trata, Ramiro y yo la leímos.", "Ley de Trata", "Ramiro"),
     ("Fui a la Unidad de Atención del Hospital San Telmo.", "Unidad de Atención", "Hospital"),
+    ("Me habló del Programa Nacional, Rosa y Juan vinieron después.", "Programa Nacional",
+     "Rosa"),
     ("Vive en Código Postal 28012 desde marzo.", None, "28012"),
 ])
 def test_public_bodies_are_kept_by_their_head_word_and_cut_at_places(text, kept, not_kept):

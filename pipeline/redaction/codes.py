@@ -1,7 +1,8 @@
 """Codes that identify a person's account or device: messenger PINs, user codes, passwords.
 
 A token mixing letters and digits ("3A7F09B2", "k9x2m7") is no word of any language. Next to a
-word that asks for a code ("PIN", "código", "usuario", "user", "clave", "contraseña") it is
+word that asks for a code ("PIN", "código", "usuario", "user", "clave", "contraseña", "name"
+on a platform, "perfil") it is
 an identifier; without such a word, only a long token with several digits and letters is.
 """
 
@@ -17,7 +18,8 @@ CODE = re.compile(r"(?<![\w@/.#-])(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[A-Za-z])[A-Z
 NOT_CODE = re.compile(r"^(?:\d+(?:st|nd|rd|th|s|am|pm|hrs?|km|kg|cm|mm|gb|mb|ml)|"
                       r"[a-z]{2,8}\d{1,2}|\d{1,2}[a-z]{2,8}|\d+x\d+)$", re.IGNORECASE)
 ASKS_FOR_CODE = re.compile(r"(?i:\b(?:pin|c[oó]digo|code|usuario|user(?:name)?|clave|contrase[ñn]a|"
-                           r"password|passcode|id|cuenta|account|n[uú]mero|number|serial|imei)\b)"
+                           r"password|passcode|id|cuenta|account|n[uú]mero|number|serial|imei|"
+                           r"name|nombre|perfil|profile|handle|nick(?:name)?|apodo)\b)"
                            r"[^.\n]{0,30}$")
 
 

@@ -136,6 +136,17 @@ class AllowList:
         return True
 
 
+def _known_place(folded: str) -> bool:
+    from pipeline.redaction import gazetteer
+
+    return folded in gazetteer.places() or folded in _colloquial_places()
+
+
+@lru_cache(maxsize=1)
+def _colloquial_places() -> frozenset[str]:
+    return frozenset(fold(p) for p in lexicon.COLLOQUIAL_PLACES)
+
+
 def _ordinary_word(value: str, language: str) -> bool:
     """A common word of the language that no name or place gazetteer knows."""
     from pipeline.redaction import gazetteer
@@ -198,8 +209,12 @@ def clean_span(text: str, span: Span, allow: AllowList, language: str = "en"
         if not has_upper(value):
             return None
         if (ACRONYM.fullmatch(value) and span.recognizer != "BusinessNameRecognizer"
-                and span.type != "LOCATION"):
-            return None  # "SENAF", "DINAPEN": acronyms in testimony name public bodies
+                and not (span.type == "LOCATION"
+                         and (len(value) < 3 or _known_place(folded)))):
+            # "SENAF", "DINAPEN", "MIES": acronyms in testimony name public bodies; a place's
+            # own abbreviation ("CABA", "CDMX") and two capitals the NER model took for a
+            # place (a city's initials) are still places
+            return None
         if len(tokens) == 1 and (tokens[0] in _interjections() or len(tokens[0]) < 2):
             return None
         if allow.blocks(folded, text, start, language):

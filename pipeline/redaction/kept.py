@@ -73,11 +73,13 @@ _CONNECT = (r"(?:de(?:\s+l[ao]s?)?|del|para(?:\s+l[ao]s?)?|contra(?:\s+l[ao]s?)?
 
 # a capitalised word with no possessive ("Cacho's office" is no public body)
 _WORD = r"[A-ZÁÉÍÓÚÑ][a-záéíóúñü]+(?![\w'’])"
-# laws and programmes list what they do: "Ley para Prevenir, Atender y Sancionar ...". A
-# comma joins the name's words only before a capitalised infinitive that a "y"/"e" later
-# closes (a given name after a comma, "Programa Nacional, Rosa dijo", is not joined).
+# laws and programmes list what they do and whom for: "Ley para Prevenir, Atender y
+# Sancionar ...", "... de Niñas, Niños y Adolescentes". A comma joins the name's words only
+# before a list of capitalised words that a "y"/"e" closes; a common given name ends the
+# name ("Programa Nacional, Rosa dijo" keeps "Programa Nacional").
 _INFINITIVE = r"[A-ZÁÉÍÓÚ][a-záéíóúñ]+(?:ar|er|ir)(?![\w'’])"
-_LIST = rf",\s+(?={_INFINITIVE}(?:,\s+{_INFINITIVE})*\s+[ye]\s+{_INFINITIVE})"
+_LIST = (rf",\s+(?=(?:{_INFINITIVE}(?:,\s+{_INFINITIVE})*\s+[ye]\s+{_INFINITIVE}|"
+         rf"{_WORD}(?:,\s+{_WORD})*\s+[ye]\s+{_WORD}))")
 
 
 # "Ley 985", "Ley 26.364", "Decreto 1066 de 2015": laws and decrees by number
@@ -99,18 +101,31 @@ def _body_regexes() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
 
 
 def _without_places(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """Cut a public body's name at its first place name ("Fiscalía de [Puno]"). The head
-    word itself is never taken for a place (there are towns called Registro and Unidad)."""
+    """Cut a public body's name at its first place name ("Fiscalía de [Puno]"), before a
+    hospital, school or shelter it mentions, before a given name that is no common word,
+    and at a comma before a listed given name; none for a postal code. The head word itself
+    is never taken for a place (there are towns called Registro and Unidad)."""
     from pipeline.redaction import gazetteer
     from pipeline.redaction.textutil import fold
 
     places = gazetteer.places()
+    given = gazetteer.given_names()
     heads = _head_words()
     local = _local_place_heads()
     for m in re.finditer(rf"{_CAP}", text[start:end]):
-        if m.start() > 0 and fold(m.group(0)) in local:
-            end = start + m.start()   # "... del [Hospital X]": the named place is not kept
+        word = fold(m.group(0))
+        if m.start() > 0 and (word in local or (
+                given.get(word, 10**9) <= 1000 and word not in heads
+                and gazetteer.word_zipf(word, "es") < 4.5)):   # "Nacional" is a word
+            # "... del [Hospital X]": the named place is not kept; nor a person's name
+            end = start + m.start()
             break
+    if re.search(r"(?i)\bpostal\b", text[start:end]):
+        return None   # "Código Postal 28012" is an address
+    comma = text.find(",", start, end)
+    if comma >= 0 and any(given.get(fold(w), 10**9) <= 2000
+                          for w in re.findall(_CAP, text[comma:end])):
+        end = comma   # a listed given name ("..., Rosa y Juan vinieron") is no body's name
     for m in re.finditer(rf"{_CAP}(?:\s+(?:{_CONNECT}\s+)?{_CAP})*", text[start:end]):
         words = m.group(0).split()
         for i in range(len(words)):

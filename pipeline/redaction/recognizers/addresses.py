@@ -52,6 +52,9 @@ NUMBERED = re.compile(r"\b\d{1,3}\s+(?:Norte|Sur|Oriente|Poniente|Este|Oeste|Pte
                       r"\s+(?:#\s*)?\d{1,5}[A-Za-z]?\b")
 EN_STREET = re.compile(rf"\b\d{{1,5}}(?:\s?[-–]\s?\d{{1,5}})?\s+"
                        rf"(?:(?:{CAP}|\d{{1,3}}(?:st|nd|rd|th))\s+){{1,3}}(?:{EN_STREET_TYPES})(?!\w)")
+# a house number and a street name with no street type, then a flat: "5610 Halsted, apt 3B"
+EN_NUMBER_UNIT = re.compile(rf"\b\d{{2,5}}\s+{CAP}(?:\s+{CAP})?,?\s+"
+                            rf"(?i:apt\.?|apartment|unit|suite|ste\.|flat|#)\s*#?[\w-]{{1,5}}(?!\w)")
 # a street name and a house number with no street word: "Warnes 870", "Rivera Indarte 1420"
 NAME_NUMBER = re.compile(rf"(?<![\w.])((?:{CAP})(?:\s+(?:de\s+|del\s+)?{CAP}){{0,2}})\s+(?:N[°º]\s*)?"
                          rf"(\d{{3,5}})(?![\d:.,]\d|\w|\s*(?:%|años|years|pesos|soles|d[oó]lares|"
@@ -84,6 +87,16 @@ def name_number_check(match: re.Match, text: str) -> float | None:
     return 0.7
 
 
+def number_unit_check(match: re.Match, text: str) -> float | None:
+    """Not a count of people ("20 Mexicans, unit 4"): the name is no nationality or word."""
+    words = [fold(w).rstrip("s") for w in re.findall(CAP, match.group(0))]
+    nationalities = {fold(n).rstrip("s") for n in lexicon.NATIONALITIES}
+    if not words or any(w in nationalities for w in words) or all(
+            w in lexicon.common_words() for w in words):
+        return None
+    return 0.75
+
+
 def postcode_check(match: re.Match, text: str) -> float | None:
     from pipeline.redaction import gazetteer
 
@@ -103,7 +116,8 @@ RULES = (Rule("street", STREET, 0.75, validator=street_check),
          Rule("block_lot", BLOCK_LOT, 0.75),
          Rule("grid_street", GRID, 0.75),
          Rule("numbered_street", NUMBERED, 0.75),
-         Rule("en_street", EN_STREET, 0.75))
+         Rule("en_street", EN_STREET, 0.75),
+         Rule("en_number_unit", EN_NUMBER_UNIT, 0.75, validator=number_unit_check))
 
 
 class AddressRecognizer(RuleRecognizer):

@@ -69,8 +69,10 @@ _LAW_BEFORE = re.compile(r"(?:ley|decreto|resoluci[oó]n|law|decree|act|art[ií]
 def _case_reference(match: re.Match, text: str) -> float | None:
     """A complaint's, case's or file's number: not a bare year, not a law's number."""
     code = match.group("code")
+    if is_money(match, text):
+        return None
     digits = only_digits(code)
-    if len(digits) < 3 or re.fullmatch(r"(?:19|20)\d\d", code):
+    if len(digits) < 3 or re.fullmatch(r"(?:19|20)\d\d", digits):
         return None
     if _LAW_BEFORE.search(text[max(0, match.start() - 40):match.start()]):
         return None
@@ -114,8 +116,18 @@ RULES = (
         rf"{_NUMBER_SIGN}\s*(?P<code>\d{{2,}}(?:[-/]\d+)+)(?![\w/-])"), 0.6,
          group="code", validator=_case_reference),
     Rule("case_reference", re.compile(
-        rf"\b{_REFERENCE}\s+(?:{_NUMBER_SIGN}\s*)?(?P<code>[A-Z]{{0,4}}-?\d[\d/-]*\d)(?![\w/-])",
-        re.IGNORECASE), 0.6, group="code", validator=_case_reference),
+        rf"\b{_REFERENCE}\s*,?\s+(?:(?:es|era|fue|is|was)\s+)?(?:(?:el|la|the)\s+)?"
+        rf"(?:{_NUMBER_SIGN}\s*)?(?P<code>(?-i:[A-Z]{{0,4}})[- ]?\d[\d./-]*\d(?:\s\d{{3,}})*)"
+        rf"(?![\w/-])", re.IGNORECASE), 0.6, group="code", validator=_case_reference),
+    # a file number over its year, with or without the office's letters: "8812/2015",
+    # "FCR 8812/2015", "1.245/2023" (not "12/2015", a month)
+    Rule("case_reference", re.compile(
+        r"(?<![\w./-])(?P<code>(?:[A-Z]{2,5}[- ]?)?\d{1,3}(?:\.\d{3})+/(?:19|20)?\d\d|"
+        r"(?:[A-Z]{2,5}[- ]?)?\d{3,7}/(?:19|20)\d\d)(?![\w/-])"), 0.6, group="code",
+         validator=_case_reference),
+    # very long numbers (a criminal case's 21 digits): no phone, ID card or amount is as long
+    Rule("long_reference", re.compile(_B + r"\d{14,25}" + _E), 0.6,
+         validator=lambda m, text: None if is_money(m, text) else 0.6),
     Rule("passport", re.compile(_B + r"[A-Z]{1,3}-?\d{6,9}" + _E), 0.45),
     Rule("iban", re.compile(_B + r"[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){3,7}(?: ?[A-Z0-9]{1,3})?" + _E),
          0.5),

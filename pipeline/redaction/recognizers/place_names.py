@@ -18,6 +18,9 @@ from pipeline.redaction.textutil import fold
 
 PREPOSITIONS = (r"de|desde|en|hasta|a|para|por|hacia|cerca\s+de|from|in|to|near|around|"
                 r"outside|into|towards|toward|at")
+# in English "a" is the article ("a Catholic group"), not the Spanish preposition
+PREPOSITIONS_EN = (r"de|desde|en|hasta|para|por|hacia|cerca\s+de|from|in|to|near|around|"
+                   r"outside|into|towards|toward|at")
 
 
 class PlaceRecognizer(RuleRecognizer):
@@ -25,7 +28,8 @@ class PlaceRecognizer(RuleRecognizer):
 
     def __init__(self, language: str):
         article = r"(?:(?:el|la|los|las|El|La|Los|Las)\s+)?" if language == "es" else ""
-        regex = re.compile(rf"(?i:\b(?:{PREPOSITIONS}))\s+{article}({NAME_SEQ})(?![\w])")
+        prepositions = PREPOSITIONS if language == "es" else PREPOSITIONS_EN
+        regex = re.compile(rf"(?i:\b(?:{prepositions}))\s+{article}({NAME_SEQ})(?![\w])")
         self.months_days = {fold(w) for w in lexicon.MONTHS + lexicon.DAYS}
         super().__init__("PlaceRecognizer", "LOCATION",
                          [Rule("place_after_preposition", regex, 0.6, group=1,
