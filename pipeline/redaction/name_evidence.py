@@ -19,6 +19,7 @@ import yaml
 
 from pipeline.errors import ConfigError
 from pipeline.redaction import gazetteer, lexicon
+from pipeline.redaction.name_positions import acts_as_someone, between_commas
 from pipeline.redaction.spans import Span
 from pipeline.redaction.textutil import fold, fold_with_map, is_sentence_initial
 
@@ -32,18 +33,6 @@ LISTS = ("vocative_before", "vocative_after", "naming_phrases", "naming_after", 
 WORD = re.compile(r"(?<![\w@#/])[^\W\d_]+(?:['’][^\W\d_]+)?(?![\w@])")
 # word endings no given name has: "whiskería", "machismo", "rápidamente", "contratista"
 _NOT_A_NAME_ENDING = re.compile(r"\w{3}(?:erias?|ismos?|mente|mientos?|ologias?|istas?|ciones)$")
-# a word alone between commas ("no te vayas, X, no te vayas"; "mi hermano, el X, ...") but
-# not one item of a list ("papa, yuca, maíz, de todo")
-_OPENS_ASIDE = re.compile(r",\s+(?:(?:el|la|the)\s+)?$")
-_LIST_GOES_ON = re.compile(r"\s*,\s*[^\W\d_]+(?:\s*,|\s+(?:y|e|and|o|or)\s)")
-# "el flaco les cobraba", "llegó la güera": a word for someone's looks after an article,
-# followed by an object pronoun or a verb in the past, or after such a verb
-_ARTICLE_BEFORE = re.compile(r"(?:^|[^\w])(?:el|la)\s+$")
-_PAST = r"\w{2,}(?:o|aba|ia|aban|ian|aron|ieron)"
-_ACTS_AFTER = re.compile(rf"^\s+(?:y\s+)?(?:(?:me|te|le|les|nos|lo|la|los|las|se)\s+\w+|"
-                         rf"(?:dijo|decia|fue|era|estaba|tenia|queria|mandaba|{_PAST})\b)")
-_VERB_BEFORE = re.compile(rf"(?:^|[^\w])(?:venia|llego|vino|llegaba|aparecio|{_PAST})\s+"
-                          rf"(?:el|la)\s+$")
 _DIMINUTIVE = re.compile(r"(?:cit[oa]|it[oa]|ill[oa]|uch[oa]|ic[oa])$")
 
 
@@ -182,12 +171,6 @@ class NameScorer:
             return folded[max(0, a - 48):a], folded[b:b + 48]
         return fold(text[max(0, start - 48):start]), fold(text[end:end + 48])
 
-    def _acts_as_someone(self, text: str, start: int, end: int) -> bool:
-        before, after = self._windows(text, start, end)
-        if not _ARTICLE_BEFORE.search(before):
-            return False
-        return bool(_ACTS_AFTER.match(after) or _VERB_BEFORE.search(before))
-
     def _named_or_roled(self, text: str, start: int, end: int) -> bool:
         before, _ = self._windows(text, start, end)
         return self._is_named(text, start, end) or bool(self._role_before.search(before))
@@ -228,10 +211,7 @@ class NameScorer:
                  and bool(self._turn_or_quote_start.search(text[max(0, start - 4):start])))
         if greeted or opens or self._vocative_after.match(after):
             total += p["vocative"]
-        elif (_OPENS_ASIDE.search(before) and after.lstrip()[:1] == ","
-              and not _LIST_GOES_ON.match(after)):
-            # alone between commas, as people are addressed mid-sentence ("no te vayas, X,
-            # no te vayas") or named in apposition ("my uncle, X, was there")
+        elif between_commas(before, after):   # "no te vayas, X, no te vayas"
             total += p["between_commas"]
         if self._naming.search(before) or self._naming_after.match(after):
             total += p["naming_phrase"]
@@ -261,7 +241,7 @@ class NameScorer:
         if len(word) < 3 or "'" in word or _NOT_A_NAME_ENDING.search(word):
             return None
         if (self.language == "es" and word in self.looks_words
-                and self._acts_as_someone(text, start, end)):
+                and acts_as_someone(*self._windows(text, start, end))):
             # "venía el flaco y les cobraba", "el tuerto nos llevó": a word for someone's looks
             # after "el"/"la", doing something, is what people call that person
             return self.settings.points["naming_phrase"] + self.settings.points["given_rare"]
