@@ -58,6 +58,7 @@ def gone(analyzer, lang: str, text: str, value: str) -> bool:  # noqa: F811
     ("es", "Mi hija, la Abril, tiene seis años ahora.", "Abril"),
     ("es", "Cada semana venía el flaco y les cobraba a todas.", "flaco"),
     ("es", "Ese día el tuerto nos llevó en la camioneta.", "tuerto"),
+    ("es", "Y la güera esa nunca me pagó lo que me debía.", "güera"),
 ])
 def test_names_in_any_case_are_found_by_their_use(analyzer, lang, text, name):  # noqa: F811
     assert gone(analyzer, lang, text, name)
@@ -156,6 +157,8 @@ def test_single_word_places_that_are_words_are_left_to_context(analyzer):  # noq
      "tavo22mx"),
     ("en", "We lived in an apartment, 5610 Halsted, apt 3B, with six people.",
      "5610 Halsted, apt 3B"),
+    ("es", "Vivía con mi mamá en una casita por la 38, cerca del colegio.", "38"),
+    ("es", "Trabajaba en la 70 con 30, en un local de ropa.", "70 con 30"),
 ])
 def test_addresses_handles_and_codes(analyzer, lang, text, value):  # noqa: F811
     assert gone(analyzer, lang, text, value)
@@ -172,6 +175,8 @@ def test_addresses_handles_and_codes(analyzer, lang, text, value):  # noqa: F811
     ("es", "Eso fue en 12/2015, en diciembre, y me pagaban 1.500/2000 pesos."),
     ("es", "Según la Ley 1257/2008 eso no se puede."),
     ("en", "There were 20 Mexicans, unit 4 of the factory."),
+    ("es", "Llegamos a la 1 de la mañana y nos fuimos en la 2."),
+    ("es", "Le hicieron la ecografía en la 20 semana del embarazo."),
 ])
 def test_numbers_that_are_no_address_or_code(analyzer, lang, text):  # noqa: F811
     assert not any(c.isdigit() for v in found(analyzer, lang, text) for c in v)

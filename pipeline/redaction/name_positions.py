@@ -13,11 +13,12 @@ import re
 _OPENS_ASIDE = re.compile(r",\s+(?:(?:el|la|the)\s+)?$")
 _LIST_GOES_ON = re.compile(r"\s*,\s*[^\W\d_]+(?:\s*,|\s+(?:y|e|and|o|or)\s)")
 # "el flaco les cobraba", "llegó la güera": a word for someone's looks after an article,
-# followed by an object pronoun or a verb in the past, or after such a verb
+# followed by an object pronoun, a verb in the past or "ese"/"esa", or after such a verb
 _ARTICLE_BEFORE = re.compile(r"(?:^|[^\w])(?:el|la)\s+$")
 _PAST = r"\w{2,}(?:o|aba|ia|aban|ian|aron|ieron)"
 _ACTS_AFTER = re.compile(rf"^\s+(?:y\s+)?(?:(?:me|te|le|les|nos|lo|la|los|las|se)\s+\w+|"
-                         rf"(?:dijo|decia|fue|era|estaba|tenia|queria|mandaba|{_PAST})\b)")
+                         rf"(?:dijo|decia|fue|era|estaba|tenia|queria|mandaba|{_PAST})\b)"
+                         r"|^\s+(?:ese|esa)\b")   # "la negra esa", "el gordo ese": that person
 _VERB_BEFORE = re.compile(rf"(?:^|[^\w])(?:venia|llego|vino|llegaba|aparecio|{_PAST})\s+"
                           rf"(?:el|la)\s+$")
 

@@ -55,6 +55,12 @@ EN_STREET = re.compile(rf"\b\d{{1,5}}(?:\s?[-–]\s?\d{{1,5}})?\s+"
 # a house number and a street name with no street type, then a flat: "5610 Halsted, apt 3B"
 EN_NUMBER_UNIT = re.compile(rf"\b\d{{2,5}}\s+{CAP}(?:\s+{CAP})?,?\s+"
                             rf"(?i:apt\.?|apartment|unit|suite|ste\.|flat|#)\s*#?[\w-]{{1,5}}(?!\w)")
+# a street called by its number, as in Colombia: "por la 45", "en la 70 con 30", "sobre la
+# 19 con 7a" (not a time, an age, a percentage or an amount)
+BY_NUMBER = re.compile(r"(?i:\b(?:por|en|sobre|hasta|cerca\s+de)\s+la)\s+(\d{1,3}[A-Za-z]?"
+                       r"(?:\s+(?:con|y)\s+\d{1,3}(?:\s?[aª]|[A-Za-z])?)?)"
+                       r"(?!\s*(?:%|años|horas?|de\s+la\s+(?:mañana|tarde|noche)|mil|pesos|soles|"
+                       r"d[oó]lares|semanas?|sesi[oó]n|dosis|mg|cm|km|kg|[:.,]\d))(?![\w:])")
 # a street name and a house number with no street word: "Warnes 870", "Rivera Indarte 1420"
 NAME_NUMBER = re.compile(rf"(?<![\w.])((?:{CAP})(?:\s+(?:de\s+|del\s+)?{CAP}){{0,2}})\s+(?:N[°º]\s*)?"
                          rf"(\d{{3,5}})(?![\d:.,]\d|\w|\s*(?:%|años|years|pesos|soles|d[oó]lares|"
@@ -97,6 +103,12 @@ def number_unit_check(match: re.Match, text: str) -> float | None:
     return 0.75
 
 
+def by_number_check(match: re.Match, text: str) -> float | None:
+    """One digit alone is a bus line or a room ("en la 2"); a street has two or a crossing."""
+    value = match.group(1)
+    return 0.6 if re.search(r"\d\d|\s(?:con|y)\s", value) else None
+
+
 def postcode_check(match: re.Match, text: str) -> float | None:
     from pipeline.redaction import gazetteer
 
@@ -117,7 +129,8 @@ RULES = (Rule("street", STREET, 0.75, validator=street_check),
          Rule("grid_street", GRID, 0.75),
          Rule("numbered_street", NUMBERED, 0.75),
          Rule("en_street", EN_STREET, 0.75),
-         Rule("en_number_unit", EN_NUMBER_UNIT, 0.75, validator=number_unit_check))
+         Rule("en_number_unit", EN_NUMBER_UNIT, 0.75, validator=number_unit_check),
+         Rule("street_by_number", BY_NUMBER, 0.6, group=1, validator=by_number_check))
 
 
 class AddressRecognizer(RuleRecognizer):
