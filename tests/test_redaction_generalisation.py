@@ -269,6 +269,7 @@ def test_after_repair_a_confident_name_survives_in_no_spelling(spelling, prefix)
     ("Fui a la Unidad de Atención del Hospital San Telmo.", "Unidad de Atención", "Hospital"),
     ("Me habló del Programa Nacional, Rosa y Juan vinieron después.", "Programa Nacional",
      "Rosa"),
+    ("Me ayudó el Programa Rosa Pérez en el barrio.", None, "Rosa"),
     ("Vive en Código Postal 28012 desde marzo.", None, "28012"),
 ])
 def test_public_bodies_are_kept_by_their_head_word_and_cut_at_places(text, kept, not_kept):

@@ -114,9 +114,11 @@ def _without_places(text: str, start: int, end: int) -> tuple[int, int] | None:
     local = _local_place_heads()
     for m in re.finditer(rf"{_CAP}", text[start:end]):
         word = fold(m.group(0))
-        if m.start() > 0 and (word in local or (
-                given.get(word, 10**9) <= 1000 and word not in heads
-                and gazetteer.word_zipf(word, "es") < 4.5)):   # "Nacional" is a word
+        rank = given.get(word, 10**9)
+        if m.start() > 0 and (word in local or (word not in heads and (
+                rank <= 300 or (rank <= 1000 and gazetteer.word_zipf(word, "es") < 4.5)))):
+            # a common given name ("Rosa", "Luz") or a rarer one that is no common word
+            # ("Nacional" is ranked 388 as a name but is a word)
             # "... del [Hospital X]": the named place is not kept; nor a person's name
             end = start + m.start()
             break
