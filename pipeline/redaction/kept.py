@@ -110,16 +110,16 @@ def _without_places(text: str, start: int, end: int) -> tuple[int, int] | None:
 
     places = gazetteer.places()
     given = gazetteer.given_names()
-    heads = _head_words()
+    heads = lexicon.body_head_words()
     local = _local_place_heads()
     for m in re.finditer(rf"{_CAP}", text[start:end]):
         word = fold(m.group(0))
         rank = given.get(word, 10**9)
+        # "... del [Hospital X]": a named local place is not kept; nor a person's name: a
+        # common given name ("Rosa", "Luz") or a rarer one that is no common word
+        # ("Nacional" is ranked 388 as a name but is a word)
         if m.start() > 0 and (word in local or (word not in heads and (
                 rank <= 300 or (rank <= 1000 and gazetteer.word_zipf(word, "es") < 4.5)))):
-            # a common given name ("Rosa", "Luz") or a rarer one that is no common word
-            # ("Nacional" is ranked 388 as a name but is a word)
-            # "... del [Hospital X]": the named place is not kept; nor a person's name
             end = start + m.start()
             break
     if re.search(r"(?i)\bpostal\b", text[start:end]):
@@ -147,13 +147,6 @@ def _local_place_heads() -> frozenset[str]:
     from pipeline.redaction.textutil import fold
 
     return frozenset(fold(w) for w in lexicon.LOCAL_PLACE_HEADS)
-
-
-@lru_cache(maxsize=1)
-def _head_words() -> frozenset[str]:
-    from pipeline.redaction.textutil import fold
-
-    return frozenset(fold(w) for w in lexicon.PUBLIC_BODY_HEADS_ES + lexicon.PUBLIC_BODY_HEADS_EN)
 
 
 def kept_ranges(text: str) -> list[tuple[int, int]]:

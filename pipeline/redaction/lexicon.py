@@ -118,6 +118,15 @@ def name_lexicon() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(given), frozenset(surnames)
 
 
+@lru_cache(maxsize=1)
+def body_head_words() -> frozenset[str]:
+    """Folded head words of public bodies' names, both languages ("programa", "ley",
+    "office"): never a place, a name or a street in a body's name."""
+    from pipeline.redaction.textutil import fold
+
+    return frozenset(fold(w) for w in PUBLIC_BODY_HEADS_ES + PUBLIC_BODY_HEADS_EN)
+
+
 @lru_cache(maxsize=4)
 def common_words(language: str | None = None) -> frozenset[str]:
     """Folded words that must not count as name evidence on their own.

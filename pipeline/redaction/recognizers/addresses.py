@@ -86,7 +86,7 @@ def name_number_check(match: re.Match, text: str) -> float | None:
     tokens = name_tokens(match.group(1))
     calendar = {fold(w) for w in lexicon.MONTHS + lexicon.DAYS}
     # "Ley 985", "Programa 2030": a public body's name with a number
-    heads = {fold(w) for w in lexicon.PUBLIC_BODY_HEADS_ES + lexicon.PUBLIC_BODY_HEADS_EN}
+    heads = lexicon.body_head_words()
     if not tokens or any(t in calendar or t in heads for t in tokens) or all(
             t in hard_words() for t in tokens):
         return None
